@@ -1,0 +1,20 @@
+# Third-party libraries come from Debian packages (native) or, for the wasm build, from a small
+# folder of links to just the header-only ones we need: adding /usr/include wholesale breaks em++.
+if(EMSCRIPTEN)
+  set(_wasm_inc "${CMAKE_BINARY_DIR}/wasm-include")
+  file(MAKE_DIRECTORY "${_wasm_inc}")
+  foreach(_lib nlohmann doctest)
+    if(NOT EXISTS "${_wasm_inc}/${_lib}")
+      file(CREATE_LINK "/usr/include/${_lib}" "${_wasm_inc}/${_lib}" SYMBOLIC)
+    endif()
+  endforeach()
+  add_library(closeloop_thirdparty_headers INTERFACE)
+  target_include_directories(closeloop_thirdparty_headers SYSTEM INTERFACE "${_wasm_inc}")
+  # Exceptions must be enabled or a throw aborts; Chromium supports native wasm exceptions.
+  add_compile_options(-fwasm-exceptions)
+  add_link_options(-fwasm-exceptions)
+else()
+  add_library(closeloop_thirdparty_headers INTERFACE)
+  find_package(nlohmann_json 3.11 REQUIRED)
+  target_link_libraries(closeloop_thirdparty_headers INTERFACE nlohmann_json::nlohmann_json)
+endif()
