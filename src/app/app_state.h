@@ -1,0 +1,41 @@
+// The app-wide state the shell, the screens and the test API read. Plain data, no ImGui, no
+// emscripten: the platform layer fills the browser facts, the sync client fills `sync`.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "app/i18n.h"
+#include "core/model.h"
+
+namespace cl::app {
+
+// R-sync indicator (issue 5): online/offline/syncing with pending count, set by the sync client.
+struct SyncIndicator {
+  enum class State { Online, Offline, Syncing };
+  State state = State::Online;
+  int pending = 0;             // outbox entries not yet accepted by the server
+  float first_sync_progress = -1.0f;  // 0..1 during the first sync, <0 when not syncing
+  std::string last_error_zh, last_error_en;
+};
+
+struct Session {
+  std::string token;   // Bearer token from POST /api/v1/auth/login (kept in localStorage by web/)
+  User user;           // from the login answer, refreshed by GET /api/v1/me
+  bool valid() const { return !token.empty(); }
+};
+
+struct AppState {
+  Session session;
+  SyncIndicator sync;
+  bool browser_online = true;   // navigator.onLine, updated by the platform layer
+  std::string screen;           // pattern of the screen shown ("customers/:id"), for the test API
+  std::string route;            // current hash path ("customers/42")
+  std::string last_edited_text; // last text typed into any ui::input_text (test API, IME test)
+  int missing_glyphs = 0;       // filled by the platform font tracker
+};
+
+// The single instance (app layer only; core and sync stay free of globals).
+AppState& state();
+
+}  // namespace cl::app
