@@ -1,0 +1,60 @@
+// The SQLite implementation of Store: one connection in WAL mode, serialised by a recursive mutex
+// held from begin() to commit()/rollback(), so a request's transaction is never interleaved.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "server/db.h"
+#include "server/store.h"
+
+namespace cl::server {
+
+class SqliteStore final : public Store {
+ public:
+  // Opens (creates) the database and applies pending migrations.
+  SqliteStore(const std::string& path, Instant now);
+  Db& db() { return db_; }
+
+  int schema_version() override;
+  std::vector<Team> list_teams() override;
+  std::optional<Team> find_team(const Id& id) override;
+  void put_team(const Team& team) override;
+  std::optional<StoredUser> find_user(const Id& id) override;
+  std::optional<StoredUser> find_user_by_username(const std::string& username) override;
+  std::vector<User> list_users() override;
+  std::int64_t count_users() override;
+  void insert_user(const User& user, const std::string& password_hash) override;
+  void update_user(const User& user) override;
+  void set_password_hash(const Id& user_id, const std::string& hash) override;
+  void insert_session(const SessionRow& s) override;
+  std::optional<SessionRow> find_session(const std::string& token_hash) override;
+  void revoke_session(const std::string& token_hash, Instant at) override;
+  void revoke_user_sessions(const Id& user_id, Instant at) override;
+  void record_login_attempt(const std::string& username, const std::string& address, Instant at,
+                            bool success) override;
+  FailureWindow account_failures(const std::string& username, Instant since) override;
+  FailureWindow address_failures(const std::string& address, Instant since) override;
+  void clear_account_failures(const std::string& username) override;
+  int device_number(const std::string& client_id, const Id& user_id, Instant now) override;
+  std::int64_t next_seq() override;
+  std::int64_t current_seq() override;
+  std::optional<RecordRow> get_record(const std::string& type, const Id& id) override;
+  void put_record(const RecordRow& row) override;
+  std::vector<RecordRow> records_since(const Scope& scope, std::int64_t after_seq, int limit) override;
+  std::vector<RecordRow> records_of_type(const std::string& type, const Scope& scope) override;
+  void append_audit(const AuditEvent& e) override;
+  void backup_to(const std::string& path) override;
+  std::vector<std::string> check() override;
+
+ protected:
+  void begin(bool write) override;
+  void commit() override;
+  void rollback() override;
+
+ private:
+  Db db_;
+  int depth_ = 0;   // nesting depth of transaction()/read(); >0 only on the thread holding the lock
+};
+
+}  // namespace cl::server
