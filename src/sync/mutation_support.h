@@ -1,0 +1,113 @@
+// Internal to the mutations_*.cpp files: loading a record the actor may touch, storing a typed record
+// back, and problem constructors. Not part of the sync API.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "core/codec.h"
+#include "sync/mutations.h"
+
+namespace cl::sync::detail {
+
+inline Problem invalid_args(std::string field, std::string en) {
+  return Problem{"invalid_args", std::move(field), "参数无效：" + en, "Invalid arguments: " + en};
+}
+// R33: outside the scope reads exactly like missing, so a push never reveals another rep's record.
+inline Problem not_found(std::string_view type, const Id& id) {
+  return Problem{"not_found", "id", "记录不存在：" + std::string(type) + " " + id,
+                 "No such record: " + std::string(type) + " " + id};
+}
+inline Problem forbidden(std::string field, std::string en, std::string zh) {
+  return Problem{"forbidden", std::move(field), std::move(zh), std::move(en)};
+}
+
+bool valid_id(const std::string& id);
+
+// args[key] as text, "" when absent or not a string (never throws on a client's wrong type).
+inline std::string arg_text(const Json& args, const char* key) {
+  auto it = args.find(key);
+  return it != args.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+template <class T>
+struct Loaded {
+  StoredRecord stored;
+  T value;
+};
+
+// The live record of `type`/`id` if it exists and the actor may touch it, decoded as T.
+template <class T>
+Result<Loaded<T>> load(const RecordView& view, std::string_view type, const Id& id, const Actor& actor) {
+  auto found = view.find(type, id);
+  if (!found || found->deleted || !actor_may_touch(actor, found->owner_id, view))
+    return Result<Loaded<T>>::failure({not_found(type, id)});
+  Result<T> decoded = decode<T>(found->data);
+  if (!decoded.ok()) return Result<Loaded<T>>::failure(std::move(decoded.problems));
+  return Result<Loaded<T>>::success({std::move(*found), std::move(decoded.value)});
+}
+
+// Bumps meta (version, updated_at, created_at for new records) and encodes the record for the store.
+template <class T>
+StoredRecord store(std::string_view type, T record, std::int64_t previous_version, Instant now) {
+  record.meta.version = previous_version + 1;
+  record.meta.updated_at = now;
+  if (record.meta.created_at == 0) record.meta.created_at = now;
+  StoredRecord s;
+  s.type = std::string(type);
+  s.id = record.meta.id;
+  s.owner_id = record.meta.owner_id;
+  s.version = record.meta.version;
+  s.deleted = record.meta.deleted;
+  s.data = encode(record);
+  return s;
+}
+
+// Reads the embedded new record args[key], checks its id is fresh and fixes its owner: the actor by
+// default; another owner only for a manager (within the team) or an admin.
+template <class T>
+Result<T> read_new_record(const Mutation& m, const char* key, std::string_view type, const Actor& actor,
+                          const RecordView& view) {
+  if (!m.args.contains(key) || !m.args[key].is_object())
+    return Result<T>::failure({invalid_args(key, std::string(key) + " must be an object")});
+  Result<T> r = decode<T>(m.args[key]);
+  if (!r.ok()) {
+    for (auto& p : r.problems) p.field = std::string(key) + "." + p.field;
+    return r;
+  }
+  T& rec = r.value;
+  if (!valid_id(rec.meta.id)) return Result<T>::failure({invalid_args(std::string(key) + ".id", "id must be 1-64 printable ASCII characters")});
+  if (view.find(type, rec.meta.id))
+    return Result<T>::failure({Problem{"record_exists", std::string(key) + ".id", "记录编号已存在", "A record with this id already exists"}});
+  if (rec.meta.owner_id.empty()) rec.meta.owner_id = actor.user_id;
+  if (rec.meta.owner_id != actor.user_id) {
+    if (actor.role == Role::Rep || !actor_may_touch(actor, rec.meta.owner_id, view))
+      return Result<T>::failure({forbidden(std::string(key) + ".owner_id", "You may not create records for this owner",
+                                           "不能为该负责人创建记录")});
+  }
+  rec.meta.version = 0;
+  rec.meta.deleted = false;
+  rec.meta.created_at = 0;
+  return r;
+}
+
+// Applies args "set" to a record's JSON field by field under the conflict rule (conflict_rule.h).
+// `allowed` lists the settable keys. Returns false with problems on a bad key.
+bool apply_patch(const Mutation& m, std::string_view type, const StoredRecord& current,
+                 const std::vector<std::string_view>& allowed, Json& data, std::vector<Conflict>& conflicts,
+                 Problems& problems);
+
+Result<MutationOutcome> apply_customer_create(const Mutation&, const Actor&, const RecordView&, const Settings&, Instant);
+Result<MutationOutcome> apply_customer_update(const Mutation&, const Actor&, const RecordView&, const Settings&, Instant);
+Result<MutationOutcome> apply_activity_log(const Mutation&, const Actor&, const RecordView&, const Settings&, Instant);
+Result<MutationOutcome> apply_activity_delete(const Mutation&, const Actor&, const RecordView&, const Settings&, Instant);
+Result<MutationOutcome> apply_opportunity_create(const Mutation&, const Actor&, const RecordView&, const Settings&, Instant);
+Result<MutationOutcome> apply_opportunity_update(const Mutation&, const Actor&, const RecordView&, const Settings&, Instant);
+Result<MutationOutcome> apply_opportunity_advance(const Mutation&, const Actor&, const RecordView&, const Settings&, Instant);
+Result<MutationOutcome> apply_opportunity_move_back(const Mutation&, const Actor&, const RecordView&, const Settings&, Instant);
+Result<MutationOutcome> apply_opportunity_close(const Mutation&, const Actor&, const RecordView&, const Settings&, Instant);
+Result<MutationOutcome> apply_lead_touch(const Mutation&, const Actor&, const RecordView&, const Settings&, Instant);
+Result<MutationOutcome> apply_lead_convert(const Mutation&, const Actor&, const RecordView&, const Settings&, Instant);
+
+}  // namespace cl::sync::detail

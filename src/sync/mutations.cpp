@@ -1,0 +1,73 @@
+// Dispatch of the mutation catalogue (mutations.h) and the shared patch logic.
+#include "sync/mutations.h"
+
+#include <algorithm>
+
+#include "sync/conflict_rule.h"
+#include "sync/mutation_support.h"
+
+namespace cl::sync {
+
+const std::vector<std::string_view>& mutation_names() {
+  static const std::vector<std::string_view> k = {
+      kCustomerCreate,     kCustomerUpdate,       kActivityLog,      kActivityDelete,
+      kOpportunityCreate,  kOpportunityUpdate,    kOpportunityAdvance, kOpportunityMoveBack,
+      kOpportunityClose,   kLeadTouch,            kLeadConvert};
+  return k;
+}
+
+Result<MutationOutcome> apply_mutation(const Mutation& m, const Actor& actor, const RecordView& view,
+                                       const Settings& settings, Instant now) {
+  using namespace detail;
+  using Fn = Result<MutationOutcome> (*)(const Mutation&, const Actor&, const RecordView&, const Settings&, Instant);
+  static const std::pair<std::string_view, Fn> kTable[] = {
+      {kCustomerCreate, apply_customer_create},       {kCustomerUpdate, apply_customer_update},
+      {kActivityLog, apply_activity_log},             {kActivityDelete, apply_activity_delete},
+      {kOpportunityCreate, apply_opportunity_create}, {kOpportunityUpdate, apply_opportunity_update},
+      {kOpportunityAdvance, apply_opportunity_advance}, {kOpportunityMoveBack, apply_opportunity_move_back},
+      {kOpportunityClose, apply_opportunity_close},   {kLeadTouch, apply_lead_touch},
+      {kLeadConvert, apply_lead_convert}};
+  if (!m.args.is_object())
+    return Result<MutationOutcome>::failure({invalid_args("args", "args must be an object")});
+  for (const auto& [name, fn] : kTable)
+    if (m.name == name) return fn(m, actor, view, settings, now);
+  return Result<MutationOutcome>::failure(
+      {Problem{"unknown_mutation", "name", "未知的操作：" + m.name, "Unknown mutation: " + m.name}});
+}
+
+namespace detail {
+
+bool valid_id(const std::string& id) {
+  return !id.empty() && id.size() <= 64 &&
+         std::all_of(id.begin(), id.end(), [](char c) { return c > 0x20 && c < 0x7f && c != '/' && c != '\\'; });
+}
+
+bool apply_patch(const Mutation& m, std::string_view type, const StoredRecord& current,
+                 const std::vector<std::string_view>& allowed, Json& data, std::vector<Conflict>& conflicts,
+                 Problems& problems) {
+  const Json& set = m.args.contains("set") ? m.args["set"] : Json();
+  if (!set.is_object() || set.empty()) {
+    problems.push_back(invalid_args("set", "set must be a non-empty object"));
+    return false;
+  }
+  const Json empty = Json::object();
+  const Json& base = m.args.contains("base") && m.args["base"].is_object() ? m.args["base"] : empty;
+  for (const auto& [key, value] : set.items()) {
+    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+      problems.push_back(invalid_args("set." + key, "field " + key + " cannot be set by " + m.name));
+      continue;
+    }
+    const Json server_value = data.contains(key) ? data[key] : Json();
+    const Json* base_value = base.contains(key) ? &base[key] : nullptr;
+    if (decide_field(type, key, current.version, m.base_version, base_value, server_value, value) ==
+        FieldDecision::KeepServer) {
+      conflicts.push_back(Conflict{std::string(type), current.id, key, server_value, value, "server_kept"});
+      continue;
+    }
+    data[key] = value;
+  }
+  return problems.empty();
+}
+
+}  // namespace detail
+}  // namespace cl::sync
