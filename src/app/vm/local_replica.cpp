@@ -1,0 +1,223 @@
+#include "app/vm/local_replica.h"
+
+#include <algorithm>
+
+namespace cl::app {
+namespace {
+
+void index_remove(std::unordered_multimap<Id, Id>& index, const Id& key, const Id& value) {
+  auto [b, e] = index.equal_range(key);
+  for (auto it = b; it != e; ++it)
+    if (it->second == value) { index.erase(it); return; }
+}
+
+void index_move(std::unordered_multimap<Id, Id>& index, const Id* old_key, const Id& new_key, const Id& value) {
+  if (old_key && *old_key == new_key) return;
+  if (old_key && !old_key->empty()) index_remove(index, *old_key, value);
+  if (!new_key.empty()) index.emplace(new_key, value);
+}
+
+template <class Rec>
+std::vector<const Rec*> lookup(const std::unordered_multimap<Id, Id>& index,
+                               const std::unordered_map<Id, Rec>& records, const Id& key) {
+  std::vector<const Rec*> out;
+  auto [b, e] = index.equal_range(key);
+  for (auto it = b; it != e; ++it) {
+    auto r = records.find(it->second);
+    if (r != records.end()) out.push_back(&r->second);
+  }
+  return out;
+}
+
+template <class Rec>
+const Rec* find_in(const std::unordered_map<Id, Rec>& m, const Id& id) {
+  auto it = m.find(id);
+  return it == m.end() ? nullptr : &it->second;
+}
+
+}  // namespace
+
+const char* record_kind_name(RecordKind k) {
+  switch (k) {
+    case RecordKind::Customer: return "customer";
+    case RecordKind::Opportunity: return "opportunity";
+    case RecordKind::Activity: return "activity";
+    case RecordKind::Lead: return "lead";
+    case RecordKind::Quote: return "quote";
+    case RecordKind::Invoice: return "invoice";
+    case RecordKind::Payment: return "payment";
+  }
+  return "?";
+}
+
+bool parse_record_kind(std::string_view s, RecordKind& out) {
+  for (RecordKind k : {RecordKind::Customer, RecordKind::Opportunity, RecordKind::Activity, RecordKind::Lead,
+                       RecordKind::Quote, RecordKind::Invoice, RecordKind::Payment})
+    if (s == record_kind_name(k)) { out = k; return true; }
+  return false;
+}
+
+const Customer* LocalReplica::customer(const Id& id) const { return find_in(customers_, id); }
+const Opportunity* LocalReplica::opportunity(const Id& id) const { return find_in(opportunities_, id); }
+const Activity* LocalReplica::activity(const Id& id) const { return find_in(activities_, id); }
+const Lead* LocalReplica::lead(const Id& id) const { return find_in(leads_, id); }
+const Quote* LocalReplica::quote(const Id& id) const { return find_in(quotes_, id); }
+
+std::vector<const Activity*> LocalReplica::activities_of_customer(const Id& c) const {
+  return lookup(activities_by_customer_, activities_, c);
+}
+std::vector<const Opportunity*> LocalReplica::opportunities_of_customer(const Id& c) const {
+  return lookup(opportunities_by_customer_, opportunities_, c);
+}
+std::vector<const Quote*> LocalReplica::quotes_of_customer(const Id& c) const {
+  return lookup(quotes_by_customer_, quotes_, c);
+}
+std::vector<const Invoice*> LocalReplica::invoices_of_customer(const Id& c) const {
+  return lookup(invoices_by_customer_, invoices_, c);
+}
+std::vector<const Payment*> LocalReplica::payments_of_customer(const Id& c) const {
+  return lookup(payments_by_customer_, payments_, c);
+}
+std::vector<const Activity*> LocalReplica::activities_of_opportunity(const Id& o) const {
+  return lookup(activities_by_opportunity_, activities_, o);
+}
+
+bool LocalReplica::customer_code_taken(const std::string& code) const { return customer_by_code_.count(code) > 0; }
+
+const Id* LocalReplica::customer_id_by_code(const std::string& code) const {
+  auto it = customer_by_code_.find(code);
+  return it == customer_by_code_.end() ? nullptr : &it->second;
+}
+
+std::size_t LocalReplica::size() const {
+  return customers_.size() + opportunities_.size() + activities_.size() + leads_.size() + quotes_.size() +
+         invoices_.size() + payments_.size();
+}
+
+void LocalReplica::touch(RecordKind kind, const Id& id) {
+  ++revision_;
+  journal_.push_back({revision_, kind, id});
+}
+
+void LocalReplica::upsert(Customer c) {
+  Id id = c.meta.id;
+  auto it = customers_.find(id);
+  if (it != customers_.end() && it->second.code != c.code) customer_by_code_.erase(it->second.code);
+  if (!c.code.empty()) customer_by_code_[c.code] = id;
+  customers_[id] = std::move(c);
+  touch(RecordKind::Customer, id);
+}
+
+void LocalReplica::upsert(Opportunity o) {
+  Id id = o.meta.id;
+  auto it = opportunities_.find(id);
+  index_move(opportunities_by_customer_, it == opportunities_.end() ? nullptr : &it->second.customer_id,
+             o.customer_id, id);
+  opportunities_[id] = std::move(o);
+  touch(RecordKind::Opportunity, id);
+}
+
+void LocalReplica::upsert(Activity a) {
+  Id id = a.meta.id;
+  auto it = activities_.find(id);
+  const Activity* old = it == activities_.end() ? nullptr : &it->second;
+  index_move(activities_by_customer_, old ? &old->customer_id : nullptr, a.customer_id, id);
+  index_move(activities_by_opportunity_, old ? &old->opportunity_id : nullptr, a.opportunity_id, id);
+  activities_[id] = std::move(a);
+  touch(RecordKind::Activity, id);
+}
+
+void LocalReplica::upsert(Lead l) {
+  Id id = l.meta.id;
+  leads_[id] = std::move(l);
+  touch(RecordKind::Lead, id);
+}
+
+void LocalReplica::upsert(Quote q) {
+  Id id = q.meta.id;
+  auto it = quotes_.find(id);
+  index_move(quotes_by_customer_, it == quotes_.end() ? nullptr : &it->second.customer_id, q.customer_id, id);
+  quotes_[id] = std::move(q);
+  touch(RecordKind::Quote, id);
+}
+
+void LocalReplica::upsert(Invoice i) {
+  Id id = i.meta.id;
+  auto it = invoices_.find(id);
+  index_move(invoices_by_customer_, it == invoices_.end() ? nullptr : &it->second.customer_id, i.customer_id, id);
+  invoices_[id] = std::move(i);
+  touch(RecordKind::Invoice, id);
+}
+
+void LocalReplica::upsert(Payment p) {
+  Id id = p.meta.id;
+  auto it = payments_.find(id);
+  index_move(payments_by_customer_, it == payments_.end() ? nullptr : &it->second.customer_id, p.customer_id, id);
+  payments_[id] = std::move(p);
+  touch(RecordKind::Payment, id);
+}
+
+void LocalReplica::erase(RecordKind kind, const Id& id) {
+  switch (kind) {
+    case RecordKind::Customer: {
+      auto it = customers_.find(id);
+      if (it == customers_.end()) return;
+      customer_by_code_.erase(it->second.code);
+      customers_.erase(it);
+      break;
+    }
+    case RecordKind::Opportunity: {
+      auto it = opportunities_.find(id);
+      if (it == opportunities_.end()) return;
+      index_remove(opportunities_by_customer_, it->second.customer_id, id);
+      opportunities_.erase(it);
+      break;
+    }
+    case RecordKind::Activity: {
+      auto it = activities_.find(id);
+      if (it == activities_.end()) return;
+      index_remove(activities_by_customer_, it->second.customer_id, id);
+      index_remove(activities_by_opportunity_, it->second.opportunity_id, id);
+      activities_.erase(it);
+      break;
+    }
+    case RecordKind::Lead:
+      if (!leads_.erase(id)) return;
+      break;
+    case RecordKind::Quote: {
+      auto it = quotes_.find(id);
+      if (it == quotes_.end()) return;
+      index_remove(quotes_by_customer_, it->second.customer_id, id);
+      quotes_.erase(it);
+      break;
+    }
+    case RecordKind::Invoice: {
+      auto it = invoices_.find(id);
+      if (it == invoices_.end()) return;
+      index_remove(invoices_by_customer_, it->second.customer_id, id);
+      invoices_.erase(it);
+      break;
+    }
+    case RecordKind::Payment: {
+      auto it = payments_.find(id);
+      if (it == payments_.end()) return;
+      index_remove(payments_by_customer_, it->second.customer_id, id);
+      payments_.erase(it);
+      break;
+    }
+  }
+  touch(kind, id);
+}
+
+void LocalReplica::clear() {
+  customers_.clear(); opportunities_.clear(); activities_.clear(); leads_.clear(); quotes_.clear();
+  invoices_.clear(); payments_.clear();
+  activities_by_customer_.clear(); opportunities_by_customer_.clear(); quotes_by_customer_.clear();
+  invoices_by_customer_.clear(); payments_by_customer_.clear(); activities_by_opportunity_.clear();
+  customer_by_code_.clear();
+  ++revision_;
+  ++generation_;
+  journal_.clear();
+}
+
+}  // namespace cl::app

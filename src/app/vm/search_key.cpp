@@ -1,0 +1,81 @@
+#include "app/vm/search_key.h"
+
+namespace cl::app {
+namespace {
+
+// Decodes one UTF-8 code point at s[i]; returns its byte length (1 for invalid bytes, kept as-is).
+std::size_t decode(std::string_view s, std::size_t i, char32_t& cp) {
+  unsigned char c = static_cast<unsigned char>(s[i]);
+  auto cont = [&](std::size_t k) { return i + k < s.size() && (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80; };
+  if (c < 0x80) { cp = c; return 1; }
+  if ((c & 0xE0) == 0xC0 && cont(1)) { cp = ((c & 0x1F) << 6) | (s[i + 1] & 0x3F); return 2; }
+  if ((c & 0xF0) == 0xE0 && cont(1) && cont(2)) {
+    cp = ((c & 0x0F) << 12) | ((s[i + 1] & 0x3F) << 6) | (s[i + 2] & 0x3F);
+    return 3;
+  }
+  if ((c & 0xF8) == 0xF0 && cont(1) && cont(2) && cont(3)) {
+    cp = ((c & 0x07) << 18) | ((s[i + 1] & 0x3F) << 12) | ((s[i + 2] & 0x3F) << 6) | (s[i + 3] & 0x3F);
+    return 4;
+  }
+  cp = 0xFFFD;
+  return 1;
+}
+
+bool dropped(char32_t cp) {
+  switch (cp) {
+    case ' ': case '\t': case '\n': case '\r': case '-': case '_': case '(': case ')': case '[': case ']':
+    case '.': case ',': case '/': case '+': case '\'': case '"': case '\x1f':
+    case 0x3000:  // ideographic space
+    case 0x3001: case 0x3002:  // 、。
+    case 0xFF08: case 0xFF09:  // （）
+    case 0x3010: case 0x3011:  // 【】
+    case 0x00B7: case 0x30FB:  // · ・
+    case 0x2014: case 0x2013:  // — –
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+std::string normalize_search_text(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size();) {
+    char32_t cp = 0;
+    std::size_t n = decode(text, i, cp);
+    if (cp >= 0xFF01 && cp <= 0xFF5E && cp != 0xFF08 && cp != 0xFF09) cp -= 0xFEE0;  // full-width ASCII
+    if (dropped(cp)) { i += n; continue; }
+    if (cp < 0x80) {
+      char ch = static_cast<char>(cp);
+      if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+      out.push_back(ch);
+    } else {
+      out.append(text.substr(i, n));
+    }
+    i += n;
+  }
+  return out;
+}
+
+std::string customer_search_key(const Customer& c) {
+  std::string key;
+  auto add = [&](std::string_view field) {
+    if (field.empty()) return;
+    if (!key.empty()) key.push_back('\x1f');
+    key += normalize_search_text(field);
+  };
+  add(c.name);
+  add(c.code);
+  add(c.phone);
+  add(c.decision_maker);
+  for (const auto& contact : c.contacts) {
+    add(contact.name);
+    add(contact.phone);
+  }
+  add(c.address);
+  return key;
+}
+
+}  // namespace cl::app

@@ -1,0 +1,126 @@
+// Customers list (issue 5): search-as-you-type over the local replica, filters by tag/owner/region.
+#include <doctest/doctest.h>
+
+#include "app/vm/customer_list_vm.h"
+#include "app/vm/search_key.h"
+#include "vm_test_fixtures.h"
+
+using namespace cl;
+using namespace cl::app;
+using cl::app::test::make_customer;
+
+TEST_CASE("search normalisation folds case, full-width letters and drops phone punctuation") {
+  CHECK(normalize_search_text("ABC") == "abc");
+  CHECK(normalize_search_text("ＡＢＣ１２３") == "abc123");
+  CHECK(normalize_search_text("0571-8888 1234") == "057188881234");
+  CHECK(normalize_search_text("（杭州）某医院") == "杭州某医院");
+}
+
+TEST_CASE("customer list finds a customer by name, code, phone or decision maker") {
+  LocalReplica r;
+  r.upsert(make_customer("1", "杭州某医疗器械有限公司", "0571-88881234"));
+  r.upsert(make_customer("2", "宁波第一医院", "0574-12345678"));
+  CustomerListVM vm;
+  CustomerFilter f;
+  vm.refresh(r, f);
+  CHECK(vm.count() == 2);
+
+  f.query = "医疗器械";
+  vm.refresh(r, f);
+  REQUIRE(vm.count() == 1);
+  CHECK(vm.row(r, 0).name == "杭州某医疗器械有限公司");
+
+  f.query = "c-2";  // code, different case
+  vm.refresh(r, f);
+  REQUIRE(vm.count() == 1);
+  CHECK(vm.id_at(0) == "2");
+
+  f.query = "05741234";  // phone typed without the dash
+  vm.refresh(r, f);
+  REQUIRE(vm.count() == 1);
+  CHECK(vm.id_at(0) == "2");
+
+  f.query = "张主任";
+  vm.refresh(r, f);
+  CHECK(vm.count() == 2);
+}
+
+TEST_CASE("a match never spans two fields of the search key") {
+  LocalReplica r;
+  r.upsert(make_customer("1", "宁波医院", "123"));
+  CustomerListVM vm;
+  vm.refresh(r, {.query = "医院c"});  // end of name + start of code
+  CHECK(vm.count() == 0);
+}
+
+TEST_CASE("typing more characters narrows and deleting widens again") {
+  LocalReplica r;
+  r.upsert(make_customer("1", "杭州甲医院"));
+  r.upsert(make_customer("2", "杭州乙诊所"));
+  r.upsert(make_customer("3", "宁波丙医院"));
+  CustomerListVM vm;
+  vm.refresh(r, {.query = "杭"});
+  CHECK(vm.count() == 2);
+  vm.refresh(r, {.query = "杭州甲"});
+  CHECK(vm.count() == 1);
+  vm.refresh(r, {.query = "医院"});
+  CHECK(vm.count() == 2);
+  vm.refresh(r, {.query = ""});
+  CHECK(vm.count() == 3);
+}
+
+TEST_CASE("customer list filters by owner, region and tag") {
+  LocalReplica r;
+  r.upsert(make_customer("1", "甲", "", "rep1", "杭州"));
+  r.upsert(make_customer("2", "乙", "", "rep2", "宁波"));
+  auto c3 = make_customer("3", "丙", "", "rep1", "宁波");
+  c3.tags["customer_type"] = "经销商";
+  r.upsert(c3);
+  CustomerListVM vm;
+  vm.refresh(r, {.owner_id = "rep1"});
+  CHECK(vm.count() == 2);
+  vm.refresh(r, {.region = "宁波"});
+  CHECK(vm.count() == 2);
+  vm.refresh(r, {.owner_id = "rep1", .region = "宁波"});
+  CHECK(vm.count() == 1);
+  vm.refresh(r, {.tag_group = "customer_type", .tag_value = "经销商"});
+  REQUIRE(vm.count() == 1);
+  CHECK(vm.id_at(0) == "3");
+  CHECK(vm.regions() == std::vector<std::string>{"宁波", "杭州"});
+}
+
+TEST_CASE("customer list follows replica changes: new, edited and deleted customers") {
+  LocalReplica r;
+  r.upsert(make_customer("1", "杭州甲医院"));
+  CustomerListVM vm;
+  CustomerFilter f{.query = "杭州"};
+  vm.refresh(r, f);
+  CHECK(vm.count() == 1);
+
+  r.upsert(make_customer("2", "杭州乙医院", "", "rep1", "杭州", 2000));
+  vm.refresh(r, f);
+  REQUIRE(vm.count() == 2);
+  CHECK(vm.id_at(0) == "2");  // most recently changed first
+
+  r.upsert(make_customer("1", "温州甲医院", "", "rep1", "杭州", 3000));
+  vm.refresh(r, f);
+  CHECK(vm.count() == 1);
+
+  r.erase(RecordKind::Customer, "2");
+  vm.refresh(r, f);
+  CHECK(vm.count() == 0);
+  vm.refresh(r, {});
+  CHECK(vm.total() == 1);
+}
+
+TEST_CASE("a cleared replica (must refetch) rebuilds the list from scratch") {
+  LocalReplica r;
+  r.upsert(make_customer("1", "甲"));
+  CustomerListVM vm;
+  vm.refresh(r, {});
+  r.clear();
+  r.upsert(make_customer("9", "乙"));
+  vm.refresh(r, {});
+  REQUIRE(vm.count() == 1);
+  CHECK(vm.id_at(0) == "9");
+}
