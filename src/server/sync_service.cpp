@@ -1,0 +1,433 @@
+// Push and pull (sync_service.h). Replicache's rule, kept to the letter (SYNC.md §3–5): mids ≤ last_mid
+// are skipped, every processed mutation — applied or rejected — advances last_mid in the same
+// transaction as its effects, and every committed change gets the next server sequence number from the
+// counter inside that transaction, so a pull cursor (a sequence, never a timestamp) misses nothing.
+#include "server/sync_service.h"
+
+#include <map>
+
+#include "core/codec.h"
+#include "server/db.h"
+#include "server/ids.h"
+#include "server/scope.h"
+#include "server/store.h"
+#include "sync/mutations.h"
+
+namespace cl::server {
+
+namespace {
+
+using sync::Json;
+
+constexpr int kMaxPullLimit = 5000;
+constexpr int kMaxMutationsPerPush = 5000;
+constexpr std::size_t kMaxClientIdLength = 128;
+
+const char kB64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+std::string b64url(const std::string& in) {
+  std::string out;
+  std::uint32_t buf = 0;
+  int bits = 0;
+  for (unsigned char c : in) {
+    buf = (buf << 8) | c;
+    bits += 8;
+    while (bits >= 6) {
+      bits -= 6;
+      out.push_back(kB64[(buf >> bits) & 63]);
+    }
+  }
+  if (bits > 0) out.push_back(kB64[(buf << (6 - bits)) & 63]);
+  return out;
+}
+
+std::optional<std::string> b64url_decode(const std::string& in) {
+  std::string out;
+  std::uint32_t buf = 0;
+  int bits = 0;
+  for (char c : in) {
+    const char* p = std::char_traits<char>::find(kB64, 64, c);
+    if (!p) return std::nullopt;
+    buf = (buf << 6) | static_cast<std::uint32_t>(p - kB64);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<char>((buf >> bits) & 0xFF));
+    }
+  }
+  return out;
+}
+
+SyncError error(int status, std::string_view code, std::string message, Problems fields = {}) {
+  return SyncError{status, std::string(code), std::move(message), std::move(fields)};
+}
+
+// RecordView over the store, used inside the push transaction (so it sees this push's own writes).
+class StoreView final : public sync::RecordView {
+ public:
+  StoreView(Store& store, Db* db) : store_(store), db_(db) {}
+
+  std::optional<sync::StoredRecord> find(std::string_view type, const Id& id) const override {
+    auto row = store_.get_record(std::string(type), id);
+    if (!row) return std::nullopt;
+    sync::StoredRecord r;
+    r.type = row->type;
+    r.id = row->id;
+    r.owner_id = row->owner_id;
+    r.version = row->version;
+    r.deleted = row->deleted;
+    r.data = Json::parse(row->body, nullptr, false);
+    if (r.data.is_discarded()) r.data = Json::object();
+    return r;
+  }
+
+  Id team_of(const Id& user_id) const override {
+    auto it = teams_.find(user_id);
+    if (it != teams_.end()) return it->second;
+    auto u = store_.find_user(user_id);
+    Id team = u ? u->user.team_id : Id();
+    teams_.emplace(user_id, team);
+    return team;
+  }
+
+  std::optional<Id> customer_with_code(const std::string& code) const override {
+    if (!db_ || code.empty()) return std::nullopt;
+    auto& st = db_->cached(
+        "SELECT id FROM records WHERE type = 'customer' AND json_extract(body, '$.code') = ? AND deleted = 0 LIMIT 1");
+    st.bind(1, code);
+    std::optional<Id> out;
+    if (st.step()) out = st.col_text(0);
+    st.reset();
+    return out;
+  }
+
+ private:
+  Store& store_;
+  Db* db_;
+  mutable std::map<Id, Id> teams_;
+};
+
+std::string region_of(const sync::StoredRecord& w) {
+  if (w.type == sync::kTypeCustomer && w.data.contains("tags") && w.data["tags"].is_object()) {
+    const auto& tags = w.data["tags"];
+    if (tags.contains("region") && tags["region"].is_string()) return tags["region"].get<std::string>();
+  }
+  if (w.type == sync::kTypeLead && w.data.contains("region") && w.data["region"].is_string())
+    return w.data["region"].get<std::string>();
+  return {};
+}
+
+Json problems_json(const Problems& ps) {
+  Json a = Json::array();
+  for (const auto& p : ps) a.push_back(sync::problem_to_json(p));
+  return a;
+}
+
+Problems problems_from(const std::string& text) {
+  Problems out;
+  Json j = Json::parse(text, nullptr, false);
+  if (!j.is_array()) return out;
+  for (const auto& pj : j) {
+    auto p = sync::problem_from_json(pj);
+    if (p.ok()) out.push_back(p.value);
+  }
+  return out;
+}
+
+std::int64_t read_last_mid(Db& db, const Id& user_id, const std::string& client_id) {
+  auto& st = db.cached("SELECT last_mid FROM sync_clients WHERE user_id = ? AND client_id = ?");
+  st.bind_all(user_id, client_id);
+  std::int64_t last = st.step() ? st.col_int(0) : 0;
+  st.reset();
+  return last;
+}
+
+// What an audit reader needs to know about a synced change (R30): who, what, which mutation, evidence.
+void audit(Store& store, const sync::Mutation& m, const sync::StoredRecord& w, const Id& actor, Instant now) {
+  AuditEvent e;
+  e.id = new_uuid_v7(now);
+  e.at = now;
+  e.actor_id = actor;
+  e.entity_type = w.type;
+  e.entity_id = w.id;
+  e.action = m.name;
+  if (m.name == sync::kOpportunityAdvance && m.args.contains("evidence") && m.args["evidence"].is_array())
+    for (const auto& ev : m.args["evidence"])
+      if (ev.is_object() && ev.contains("sha256") && ev["sha256"].is_string())
+        e.evidence_sha256.push_back(ev["sha256"].get<std::string>());
+  if (m.args.contains("set") && m.args["set"].is_object())
+    for (const auto& [k, v] : m.args["set"].items()) e.changes.push_back(FieldChange{k, "", v.dump()});
+  store.append_audit(e);
+}
+
+Settings default_settings() {
+  Settings s;
+  s.required_customer_fields = {"name", "decision_maker", "decision_maker_title", "phone", "main_business"};
+  s.tag_groups = {{"customer_type", "客户类型", "Customer type", {"三甲医院", "民营诊所", "经销商"}, true},
+                  {"region", "所属区域", "Region", {"杭州", "宁波", "温州", "绍兴"}, true},
+                  {"first_channel", "首次接触渠道", "First contact channel", {"展会", "转介绍", "线上", "陌拜"}, true}};
+  // R9 five stages; evidence kinds left open here (any evidence file gates the move) until the admin
+  // configures them.
+  s.stages = {{"need_confirmed", "需求确认", "Need confirmed", {}, 48},
+              {"solution_matched", "方案匹配", "Solution matched", {}, 48},
+              {"quote_approved", "报价审批", "Quote approved", {}, 48},
+              {"contract_signed", "合同签署", "Contract signed", {}, 48},
+              {"first_payment", "首付款到账", "First payment received", {}, 48}};
+  return s;
+}
+
+}  // namespace
+
+std::string encode_cursor(std::int64_t seq) { return b64url("cl1:" + std::to_string(seq)); }
+
+std::optional<std::int64_t> decode_cursor(const std::string& cursor) {
+  if (cursor.empty()) return 0;
+  if (cursor.size() > 64) return std::nullopt;
+  auto text = b64url_decode(cursor);
+  if (!text || text->rfind("cl1:", 0) != 0 || text->size() == 4 || text->size() > 24) return std::nullopt;
+  std::int64_t v = 0;
+  for (std::size_t i = 4; i < text->size(); ++i) {
+    char c = (*text)[i];
+    if (c < '0' || c > '9') return std::nullopt;
+    v = v * 10 + (c - '0');
+  }
+  return v;
+}
+
+Settings sync_settings(ServerContext& ctx) {
+  auto row = ctx.store.get_record("settings", "global");
+  if (row && !row->deleted) {
+    auto s = decode_text<Settings>(row->body);
+    if (s.ok()) return s.value;
+  }
+  return default_settings();
+}
+
+SyncOutcome<sync::PushResponse> SyncService::push(const User& user, const sync::PushRequest& req) {
+  if (!sync::schema_version_supported(req.schema_version))
+    return {std::nullopt, error(400, sync::kErrSchemaUnsupported,
+                                "schema_version " + std::to_string(req.schema_version) + " is not supported; update the app")};
+  if (req.client_id.empty() || req.client_id.size() > kMaxClientIdLength)
+    return {std::nullopt, error(400, sync::kErrBadRequest, "client_id must be 1-128 characters")};
+  if (req.mutations.size() > static_cast<std::size_t>(kMaxMutationsPerPush))
+    return {std::nullopt, error(413, "too_many_mutations", "at most 5000 mutations per push")};
+  if (!ctx_.db) return {std::nullopt, error(503, "unavailable", "sync store unavailable")};
+  const sync::Actor actor{user.id, user.role, user.team_id};
+  try {
+    const Instant now = ctx_.now();
+    auto resp = ctx_.store.transaction([&]() -> sync::PushResponse {
+      Db& db = *ctx_.db;
+      const Settings settings = sync_settings(ctx_);
+      StoreView view(ctx_.store, ctx_.db);
+      sync::PushResponse out;
+      std::int64_t last = read_last_mid(db, user.id, req.client_id);
+      for (const auto& m : req.mutations) {
+        sync::PushResult r;
+        r.mid = m.mid;
+        if (m.mid <= last) {
+          r.status = sync::PushStatus::Skipped;  // already processed: a replay applies nothing
+          out.results.push_back(std::move(r));
+          continue;
+        }
+        Result<sync::MutationOutcome> applied;
+        if (!sync::schema_version_supported(m.schema_version)) {
+          applied.problems = {Problem{std::string(sync::kErrSchemaUnsupported), "schema_version",
+                                      "该操作来自不再支持的版本", "This mutation comes from an unsupported app version"}};
+        } else {
+          try {
+            applied = sync::apply_mutation(m, actor, view, settings, now);
+          } catch (const std::exception& e) {
+            // A poison mutation must never block the outbox behind it (SYNC.md): reject and advance.
+            applied.problems = {Problem{"internal_error", "", "服务器无法处理该操作", std::string("cannot apply: ") + e.what()}};
+          }
+        }
+        if (!applied.ok()) {
+          r.status = sync::PushStatus::Rejected;
+          r.problems = applied.problems;
+          db.cached("INSERT OR REPLACE INTO sync_rejections(user_id, client_id, mid, name, args, problems, at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+              .bind_all(user.id, req.client_id, m.mid, m.name, m.args.dump(-1, ' ', false, Json::error_handler_t::replace),
+                        problems_json(r.problems).dump(), now)
+              .run();
+        } else {
+          for (const auto& w : applied.value.writes) {
+            const Id team = view.team_of(w.owner_id);
+            auto before = ctx_.store.get_record(w.type, w.id);
+            if (before && (before->owner_id != w.owner_id || before->team_id != team)) {
+              // R33: the old owner and team must learn the record left their scope.
+              db.cached("INSERT INTO sync_scope_exits(seq, type, id, old_owner_id, old_team_id) VALUES (?, ?, ?, ?, ?)")
+                  .bind_all(ctx_.store.next_seq(), w.type, w.id, before->owner_id, before->team_id)
+                  .run();
+            }
+            RecordRow row;
+            row.type = w.type;
+            row.id = w.id;
+            row.owner_id = w.owner_id;
+            row.team_id = team;
+            row.region = region_of(w);
+            row.seq = ctx_.store.next_seq();
+            row.version = w.version;
+            row.deleted = w.deleted;
+            row.body = w.data.dump(-1, ' ', false, Json::error_handler_t::replace);
+            row.updated_at = now;
+            ctx_.store.put_record(row);
+            if (m.name != sync::kActivityLog) audit(ctx_.store, m, w, user.id, now);
+          }
+          for (const auto& c : applied.value.conflicts)
+            db.cached("INSERT INTO sync_conflicts(user_id, client_id, mid, body, at) VALUES (?, ?, ?, ?, ?)")
+                .bind_all(user.id, req.client_id, m.mid, sync::to_json(c).dump(), now)
+                .run();
+          r.status = sync::PushStatus::Applied;
+          r.conflicts = applied.value.conflicts;
+        }
+        last = m.mid;
+        out.results.push_back(std::move(r));
+      }
+      db.cached(
+            "INSERT INTO sync_clients(user_id, client_id, last_mid, updated_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(user_id, client_id) DO UPDATE SET last_mid = excluded.last_mid, updated_at = excluded.updated_at")
+          .bind_all(user.id, req.client_id, last, now)
+          .run();
+      out.last_mid = last;
+      return out;
+    });
+    return {std::move(resp), std::nullopt};
+  } catch (const DbError& e) {
+    // Transient (busy, I/O, disk full): nothing was committed; the client retries with backoff.
+    return {std::nullopt, error(503, "unavailable", std::string("storage unavailable, retry later: ") + e.what())};
+  }
+}
+
+SyncOutcome<sync::PullResponse> SyncService::pull(const User& user, const sync::PullRequest& req) {
+  if (!sync::schema_version_supported(req.schema_version))
+    return {std::nullopt, error(400, sync::kErrSchemaUnsupported,
+                                "schema_version " + std::to_string(req.schema_version) + " is not supported; update the app")};
+  if (req.client_id.empty() || req.client_id.size() > kMaxClientIdLength)
+    return {std::nullopt, error(400, sync::kErrBadRequest, "client_id must be 1-128 characters")};
+  auto after = decode_cursor(req.cursor);
+  if (!after) return {std::nullopt, error(400, sync::kErrBadCursor, "the cursor is not one this server issued; pull from the start")};
+  if (!ctx_.db) return {std::nullopt, error(503, "unavailable", "sync store unavailable")};
+  const int limit = std::clamp(req.limit, 1, kMaxPullLimit);
+  const Scope scope = scope_for(user);
+  try {
+    return ctx_.store.read([&]() -> SyncOutcome<sync::PullResponse> {
+      Db& db = *ctx_.db;
+      const std::int64_t horizon = tombstone_horizon();
+      if (*after > 0 && *after < horizon)
+        return {std::nullopt, error(409, sync::kErrMustRefetch, "the cursor is older than the tombstone horizon; refetch everything")};
+      const std::int64_t head = ctx_.store.current_seq();
+      auto rows = ctx_.store.records_since(scope, *after, limit + 1);
+
+      // Scope exits: records that left this caller's scope since the cursor (reassigned away).
+      struct Exit { std::int64_t seq; std::string type, id; };
+      std::vector<Exit> exits;
+      if (scope.kind != Scope::Kind::All) {
+        const bool own = scope.kind == Scope::Kind::Own;
+        auto& st = db.cached(own ? "SELECT seq, type, id FROM sync_scope_exits WHERE old_owner_id = ? AND seq > ? ORDER BY seq LIMIT ?"
+                                 : "SELECT seq, type, id FROM sync_scope_exits WHERE old_team_id = ? AND seq > ? ORDER BY seq LIMIT ?");
+        st.bind_all(own ? scope.user_id : scope.team_id, *after, limit + 1);
+        while (st.step()) exits.push_back({st.col_int(0), st.col_text(1), st.col_text(2)});
+        st.reset();
+      }
+
+      sync::PullResponse out;
+      std::size_t ri = 0, ei = 0;
+      std::int64_t last_seq = *after;
+      while (static_cast<int>(out.changes.size()) < limit && (ri < rows.size() || ei < exits.size())) {
+        const bool take_row = ei >= exits.size() || (ri < rows.size() && rows[ri].seq < exits[ei].seq);
+        if (take_row) {
+          const RecordRow& r = rows[ri++];
+          last_seq = r.seq;
+          sync::Change c;
+          c.type = r.type;
+          c.id = r.id;
+          c.deleted = r.deleted;
+          c.version = r.version;
+          c.record = r.deleted ? Json{{"id", r.id}} : Json::parse(r.body, nullptr, false);
+          if (c.record.is_discarded()) c.record = Json{{"id", r.id}};
+          out.changes.push_back(std::move(c));
+        } else {
+          const Exit& e = exits[ei++];
+          last_seq = e.seq;
+          auto now_row = ctx_.store.get_record(e.type, e.id);
+          if (now_row && in_scope(scope, now_row->owner_id, now_row->team_id)) continue;  // came back: the upsert covers it
+          out.changes.push_back(sync::Change{e.type, e.id, true, now_row ? now_row->version : 0, Json{{"id", e.id}}});
+        }
+      }
+      out.has_more = ri < rows.size() || ei < exits.size();
+      out.cursor = encode_cursor(out.has_more ? last_seq : std::max(last_seq, head));
+      out.last_mid = read_last_mid(db, user.id, req.client_id);
+      {
+        auto& st = db.cached("SELECT mid, name, args, problems, at FROM sync_rejections WHERE user_id = ? AND client_id = ? ORDER BY mid DESC LIMIT 100");
+        st.bind_all(user.id, req.client_id);
+        while (st.step()) {
+          sync::Rejection rej;
+          rej.mid = st.col_int(0);
+          rej.name = st.col_text(1);
+          rej.args = Json::parse(st.col_text(2), nullptr, false);
+          if (!rej.args.is_object()) rej.args = Json::object();
+          rej.problems = problems_from(st.col_text(3));
+          rej.at = st.col_int(4);
+          out.rejections.push_back(std::move(rej));
+        }
+        st.reset();
+      }
+      {
+        auto& st = db.cached("SELECT body FROM sync_conflicts WHERE user_id = ? AND client_id = ? ORDER BY id DESC LIMIT 20");
+        st.bind_all(user.id, req.client_id);
+        while (st.step()) {
+          auto c = sync::conflict_from_json(Json::parse(st.col_text(0), nullptr, false));
+          if (c.ok()) out.conflicts.push_back(c.value);
+        }
+        st.reset();
+      }
+      return {std::move(out), std::nullopt};
+    });
+  } catch (const DbError& e) {
+    return {std::nullopt, error(503, "unavailable", std::string("storage unavailable, retry later: ") + e.what())};
+  }
+}
+
+SyncOutcome<nlohmann::json> SyncService::register_device(const User& user, const std::string& client_id) {
+  if (client_id.empty() || client_id.size() > kMaxClientIdLength)
+    return {std::nullopt, error(400, sync::kErrBadRequest, "client_id must be 1-128 characters")};
+  try {
+    return ctx_.store.transaction([&]() -> SyncOutcome<nlohmann::json> {
+      Db& db = *ctx_.db;
+      auto& owner = db.cached("SELECT user_id FROM devices WHERE client_id = ?");
+      owner.bind(1, client_id);
+      std::optional<Id> registered_to;
+      if (owner.step()) registered_to = owner.col_text(0);
+      owner.reset();
+      // A client id belongs to the user who registered it; another user gets a 409, not its number.
+      if (registered_to && *registered_to != user.id)
+        return {std::nullopt, error(409, "client_id_taken", "this client_id is registered to another user; make a new one")};
+      const int n = ctx_.store.device_number(client_id, user.id, ctx_.now());
+      return {nlohmann::json{{"client_id", client_id}, {"device_no", n}, {"device_code", "D" + std::to_string(n)}}, std::nullopt};
+    });
+  } catch (const DbError& e) {
+    return {std::nullopt, error(503, "unavailable", std::string("storage unavailable, retry later: ") + e.what())};
+  }
+}
+
+std::int64_t SyncService::tombstone_horizon() {
+  return ctx_.store.read([&]() -> std::int64_t {
+    auto& st = ctx_.db->cached("SELECT value FROM sync_state WHERE key = 'tombstone_horizon'");
+    std::int64_t v = st.step() ? st.col_int(0) : 0;
+    st.reset();
+    return v;
+  });
+}
+
+std::int64_t SyncService::purge_tombstones(std::int64_t up_to_seq) {
+  return ctx_.store.transaction([&]() -> std::int64_t {
+    Db& db = *ctx_.db;
+    db.cached("DELETE FROM records WHERE deleted = 1 AND seq <= ?").bind(1, up_to_seq).run();
+    std::int64_t n = db.changes();
+    db.cached("DELETE FROM sync_scope_exits WHERE seq <= ?").bind(1, up_to_seq).run();
+    n += db.changes();
+    db.cached("UPDATE sync_state SET value = MAX(value, ?) WHERE key = 'tombstone_horizon'").bind(1, up_to_seq).run();
+    return n;
+  });
+}
+
+}  // namespace cl::server

@@ -1,0 +1,57 @@
+// Server side of offline-first sync (R32, ../shared/SYNC.md, docs/SYNC_PROTOCOL.md): push applies a batch
+// of mutations in ONE transaction with core rules and the caller's scope; pull pages through the
+// changes since an opaque cursor, scoped and recomputed on every call. The HTTP layer (routes_sync.cpp)
+// only decodes, calls this and maps SyncError to a status.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "core/model.h"
+#include "core/problem.h"
+#include "server/context.h"
+#include "sync/wire.h"
+
+namespace cl::server {
+
+struct SyncError {
+  int status = 400;
+  std::string code;       // sync::kErrMustRefetch, kErrSchemaUnsupported, "unavailable", …
+  std::string message;
+  Problems fields;
+};
+
+template <class T>
+struct SyncOutcome {
+  std::optional<T> value;
+  std::optional<SyncError> error;
+};
+
+// Cursor = base64url("cl1:<seq>"): opaque to clients, never a timestamp (SYNC.md §4).
+std::string encode_cursor(std::int64_t seq);
+std::optional<std::int64_t> decode_cursor(const std::string& cursor);  // "" → 0
+
+class SyncService {
+ public:
+  explicit SyncService(ServerContext& ctx) : ctx_(ctx) {}
+
+  SyncOutcome<sync::PushResponse> push(const User& user, const sync::PushRequest& request);
+  SyncOutcome<sync::PullResponse> pull(const User& user, const sync::PullRequest& request);
+  // R5: the device's short number (for offline-safe customer codes), stable per client_id.
+  SyncOutcome<nlohmann::json> register_device(const User& user, const std::string& client_id);
+
+  // Operations: forget tombstones (and scope exits) at or below `seq`; cursors older than that then
+  // answer 409 must_refetch. Returns the number of rows purged.
+  std::int64_t purge_tombstones(std::int64_t up_to_seq);
+  std::int64_t tombstone_horizon();
+
+ private:
+  ServerContext& ctx_;
+};
+
+// The pipeline settings the sync rules use (R4 required fields/tags, R9 stages, R10 evidence kinds):
+// the admin's saved settings record when there is one, else the seed's defaults.
+Settings sync_settings(ServerContext& ctx);
+
+}  // namespace cl::server
