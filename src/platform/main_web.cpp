@@ -1,0 +1,212 @@
+// Browser entry point: WebGL2 context, the idle-aware main loop, HiDPI sizing, and the exported C
+// functions the JS glue (web_glue.js) calls. WEB_PLATFORM.md: no rendering while nothing changes —
+// the loop pauses itself and every event (input, resize, fetch, timer, IME) resumes it.
+#include <emscripten.h>
+#include <emscripten/html5.h>
+#include <GLES3/gl3.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <string>
+
+#include <imgui.h>
+#include <imgui_impl_opengl3.h>
+
+#include "app/shell/app_entry.h"
+#include "platform/browser.h"
+#include "platform/http.h"
+#include "platform/platform_internal.h"
+
+namespace cl::platform::detail {
+namespace {
+
+EMSCRIPTEN_WEBGL_CONTEXT_HANDLE g_gl = 0;
+bool g_paused = false;
+bool g_in_frame = false;
+bool g_app_inited = false;
+double g_awake_until = 0;     // keep rendering until then (tooltips, hover, settle)
+int g_frames = 0;
+double g_last_frame_ms = 0;
+int g_fb_w = 0, g_fb_h = 0;
+
+constexpr double kAwakeAfterEventMs = 400;
+
+app::FrameFacts measure() {
+  app::FrameFacts f;
+  double css_w = 0, css_h = 0;
+  emscripten_get_element_css_size("#canvas", &css_w, &css_h);
+  f.width = static_cast<float>(css_w);
+  f.height = static_cast<float>(css_h);
+  f.pixel_ratio = static_cast<float>(emscripten_get_device_pixel_ratio());
+  if (f.pixel_ratio <= 0) f.pixel_ratio = 1;
+  f.coarse_pointer = coarse_pointer();
+  // HiDPI: backing store = CSS size × devicePixelRatio, so lines and glyphs are crisp at 1, 2 and 3.
+  const int fb_w = static_cast<int>(std::lround(css_w * f.pixel_ratio));
+  const int fb_h = static_cast<int>(std::lround(css_h * f.pixel_ratio));
+  if (fb_w != g_fb_w || fb_h != g_fb_h) {
+    emscripten_set_canvas_element_size("#canvas", fb_w, fb_h);
+    g_fb_w = fb_w;
+    g_fb_h = fb_h;
+  }
+  return f;
+}
+
+EM_JS(void, js_frame_done, (int n, double ms), { Module.clPlatform.frame(n, ms); });
+EM_JS(void, js_init, (), { Module.clPlatform.init(); });
+
+void frame() {
+  if (g_in_frame) return;  // re-entrancy: focus() inside a frame fires events synchronously
+  if (!fonts_ready()) return;
+  const double t0 = now();
+  g_in_frame = true;
+  const app::FrameFacts facts = measure();
+  ImGuiIO& io = ImGui::GetIO();
+  io.DisplaySize = ImVec2(facts.width, facts.height);
+  // 1.92: the framebuffer scale is also the font rasterizer density → sharp text without scaling.
+  io.DisplayFramebufferScale = ImVec2(facts.pixel_ratio, facts.pixel_ratio);
+  io.DeltaTime = g_frames == 0 ? 1.0f / 60.0f : static_cast<float>(std::max(0.001, (t0 - g_last_frame_ms) / 1000.0));
+  if (io.DeltaTime > 0.25f) io.DeltaTime = 0.25f;  // after an idle pause, don't jump animations
+  g_last_frame_ms = t0;
+  if (!g_app_inited) {
+    app::app_init(facts);
+    g_app_inited = true;
+  }
+  input_before_frame(t0);
+  ImGui_ImplOpenGL3_NewFrame();
+  ImGui::NewFrame();
+  app::app_draw(facts);
+  text_draw_preedit();
+  ImGui::Render();
+  emscripten_webgl_make_context_current(g_gl);
+  glViewport(0, 0, g_fb_w, g_fb_h);
+  glClearColor(0.95f, 0.96f, 0.97f, 1.0f);
+  glClear(GL_COLOR_BUFFER_BIT);
+  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  input_after_frame();
+  g_in_frame = false;
+  ++g_frames;
+  js_frame_done(g_frames, now() - t0);
+}
+
+void loop_tick() {
+  frame();
+  // Pause when nothing changes: every event source (input, resize, fetch, timer, IME, font load)
+  // calls wake(), which keeps frames coming for a short settle time; touch/inertia keep it awake.
+  if (fonts_ready() && now() > g_awake_until && !input_busy() && !text_composing()) {
+    emscripten_pause_main_loop();
+    g_paused = true;
+  }
+}
+
+}  // namespace
+
+void wake() {
+  g_awake_until = now() + kAwakeAfterEventMs;
+  if (g_paused) {
+    g_paused = false;
+    emscripten_resume_main_loop();
+  }
+}
+
+void run_frame_now() {
+  wake();
+  frame();
+}
+
+bool in_frame() { return g_in_frame; }
+double now() { return emscripten_get_now(); }
+int frame_count() { return g_frames; }
+bool loop_paused() { return g_paused; }
+
+}  // namespace cl::platform::detail
+
+namespace dp = cl::platform::detail;
+
+extern "C" {
+
+EMSCRIPTEN_KEEPALIVE void cl_wake() { dp::wake(); }
+EMSCRIPTEN_KEEPALIVE void cl_resize() { dp::wake(); }
+EMSCRIPTEN_KEEPALIVE int cl_is_idle() { return dp::loop_paused() ? 1 : 0; }
+EMSCRIPTEN_KEEPALIVE void cl_online(int online) {
+  cl::app::app_set_online(online != 0);
+  dp::wake();
+}
+EMSCRIPTEN_KEEPALIVE void cl_login(const char* token, const char* user_json) {
+  cl::platform::set_bearer_token(token);
+  cl::app::app_login(token, user_json);
+  dp::run_frame_now();
+}
+EMSCRIPTEN_KEEPALIVE void cl_logout_local() {
+  cl::platform::set_bearer_token("");
+  cl::app::app_logout_local();
+  dp::wake();
+}
+EMSCRIPTEN_KEEPALIVE void cl_route(const char* hash) {
+  cl::app::app_route_changed(hash);
+  dp::wake();
+}
+EMSCRIPTEN_KEEPALIVE void cl_navigate(const char* path) {
+  cl::app::app_navigate(path);
+  dp::wake();
+}
+EMSCRIPTEN_KEEPALIVE void cl_set_lang(const char* code) {
+  cl::app::app_set_lang_code(code);
+  dp::wake();
+}
+
+// window.closeloop.state(): the app's fields plus what only the platform knows.
+EMSCRIPTEN_KEEPALIVE const char* cl_state_json() {
+  static std::string out;
+  std::string platform = "\"frameCount\":" + std::to_string(dp::frame_count()) +
+                         ",\"missingGlyphs\":" + std::to_string(dp::missing_glyph_count()) +
+ ",\"missingGlyphsFirstPaint\":" + std::to_string(dp::missing_glyph_count_first_paint()) +
+                         ",\"fullFont\":" + (dp::full_font_loaded() ? "true" : "false") +
+                         ",\"httpInFlight\":" + std::to_string(cl::platform::http_in_flight()) +
+                         ",\"pixelRatio\":" + std::to_string(emscripten_get_device_pixel_ratio()) +
+                         ",\"idle\":" + (dp::loop_paused() ? "true" : "false");
+  // missing glyphs as text, JSON-escaped minimally (they are printable codepoints).
+  std::string glyphs;
+  for (char c : dp::missing_glyphs_utf8()) {
+    if (c == '"' || c == '\\') glyphs += '\\';
+    if (static_cast<unsigned char>(c) >= 0x20) glyphs += c;
+  }
+  platform += ",\"missingGlyphText\":\"" + glyphs + "\"";
+  out = cl::app::app_state_json(platform);
+  return out.c_str();
+}
+
+}  // extern "C"
+
+int main() {
+  EmscriptenWebGLContextAttributes attrs;
+  emscripten_webgl_init_context_attributes(&attrs);
+  attrs.majorVersion = 2;
+  attrs.minorVersion = 0;
+  attrs.alpha = false;
+  attrs.depth = false;
+  attrs.stencil = false;
+  attrs.antialias = false;   // ImGui anti-aliases its own lines and fills
+  attrs.premultipliedAlpha = true;
+  dp::g_gl = emscripten_webgl_create_context("#canvas", &attrs);
+  if (dp::g_gl <= 0) {
+    std::fprintf(stderr, "[closeloop] WebGL2 is not available (error %d)\n", static_cast<int>(dp::g_gl));
+    return 1;
+  }
+  emscripten_webgl_make_context_current(dp::g_gl);
+
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  ImGuiIO& io = ImGui::GetIO();
+  io.IniFilename = nullptr;                      // layout is code, not a file
+  io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
+  io.ConfigWindowsMoveFromTitleBarOnly = true;
+  io.ConfigInputTextCursorBlink = false;         // a blinking caret would keep the loop awake
+  io.BackendPlatformName = "closeloop_web";
+  dp::fonts_install();
+  dp::text_install(ImGui::GetCurrentContext());
+  ImGui_ImplOpenGL3_Init("#version 300 es");
+  dp::js_init();
+  emscripten_set_main_loop(dp::loop_tick, 0, false);
+  return 0;
+}
