@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 
 #include "app/i18n.h"
@@ -33,6 +34,10 @@ struct AppState {
   std::string route;            // current hash path ("customers/42")
   std::string last_edited_text; // last text typed into any ui::input_text (test API, IME test)
   int missing_glyphs = 0;       // filled by the platform font tracker
+  // Where named widgets were drawn this frame (CSS px), so browser tests can click a canvas
+  // (a canvas has no DOM). Filled by ui::mark_target; exposed as window.closeloop.state().targets.
+  struct Rect { float x = 0, y = 0, w = 0, h = 0; };
+  std::map<std::string, Rect> targets;
 };
 
 // The single instance (app layer only; core and sync stay free of globals).

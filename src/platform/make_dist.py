@@ -179,12 +179,12 @@ def main():
     write_if_changed(out / "icon-512.png", png_bytes(512))
 
     # Build hash over everything the service worker caches: a new deployment = a new cache.
-    shell_files = ["index.html", "app.js", "app.wasm", "fonts/latin.ttf", "fonts/cjk-common.ttf",
+    shell_files = ["index.html", "shell.js", "app.js", "app.wasm", "fonts/latin.ttf", "fonts/cjk-common.ttf",
                    "fonts/cjk-full.ttf", "manifest.webmanifest", "icon.svg", "icon-192.png", "icon-512.png"]
     h = hashlib.sha256()
     for name in ("app.js", "app.wasm", "fonts/latin.ttf", "fonts/cjk-common.ttf", "fonts/cjk-full.ttf"):
         h.update((out / name).read_bytes())
-    for name in ("index.html", "sw.js", "manifest.webmanifest"):
+    for name in ("index.html", "shell.js", "sw.js", "manifest.webmanifest"):
         h.update((web / name).read_bytes())
     build_id = h.hexdigest()[:12]
 
@@ -194,6 +194,7 @@ def main():
     sw = sw.replace("'{{SHELL_FILES}}'", json.dumps(["./"] + shell_files))
     write_if_changed(out / "sw.js", sw.encode("utf-8"))
     copy_if_changed(web / "manifest.webmanifest", out / "manifest.webmanifest")
+    copy_if_changed(web / "shell.js", out / "shell.js")
 
     sizes = {}
     for name in ("app.js", "app.wasm", "fonts/latin.ttf", "fonts/cjk-common.ttf", "fonts/cjk-full.ttf", "index.html", "sw.js"):

@@ -108,9 +108,11 @@ void draw_workbench(ScreenContext& ctx) {
   ImGui::TextUnformatted(tr("workbench.quick_note"));
   ImGui::SetNextItemWidth(card_w > 0 ? card_w : -1.0f);
   ui::input_text_with_hint("##quick_note", tr("workbench.quick_note_hint"), g_wb.quick_note);
+  ui::mark_target("workbench.quick_note");
   if (!g_wb.quick_note.empty()) {
     ImGui::SameLine();
     ui::copy_button("copy_note", g_wb.quick_note);
+    ui::mark_target("workbench.copy_note");
   }
 }
 

@@ -151,9 +151,11 @@ void top_bar(float height) {
   if (ImGui::Button(logout)) {
     platform::logout_to_login_form();
   }
+  ui::mark_target("logout");
   x -= lang_w + st.ItemSpacing.x;
   ImGui::SetCursorScreenPos(ImVec2(x, btn_y));
   if (ImGui::Button(lang)) toggle_language();
+  ui::mark_target("lang_toggle");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr("lang.toggle_hint"));
 
   const float line_y = p0.y + (height - ImGui::GetTextLineHeight()) * 0.5f;
@@ -191,7 +193,8 @@ void go(const std::string& path) {
 void side_nav(float width) {
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(8, 10));
   ImGui::BeginChild("##sidenav", ImVec2(width, 0), ImGuiChildFlags_AlwaysUseWindowPadding, ImGuiWindowFlags_NoScrollbar);
-  const float h = ui::row_height() + 4.0f;
+  ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(0, 4));
+  const float h = ui::row_height();
   const std::string area = current_area();
   for (const auto& a : nav_areas()) {
     const bool active = area == a.id;
@@ -204,10 +207,12 @@ void side_nav(float width) {
     const std::string label = std::string(a.glyph) + "  " + tr(a.label_key);
     ImGui::PushStyleVar(ImGuiStyleVar_SelectableTextAlign, ImVec2(0.0f, 0.5f));
     if (ImGui::Selectable(label.c_str(), active, 0, ImVec2(0, h))) go(a.id);
+    ui::mark_target(std::string("nav.") + a.id);
     ImGui::PopStyleVar();
     if (active) ImGui::PopStyleColor(3);
     ImGui::PopID();
   }
+  ImGui::PopStyleVar();
   ImGui::EndChild();
   ImGui::PopStyleVar();
 }
@@ -225,6 +230,7 @@ void bottom_tabs(float height) {
     const ImVec2 p = ImGui::GetCursorScreenPos();
     ImGui::PushID(id);
     const bool clicked = ImGui::InvisibleButton("##tab", ImVec2(w, height));
+    ui::mark_target(std::string("nav.") + id);
     ImGui::PopID();
     const ImU32 col = active ? brand_color() : IM_COL32(90, 98, 110, 255);
     if (ImGui::IsItemActive()) dl->AddRectFilled(p, ImVec2(p.x + w, p.y + height), IM_COL32(0, 0, 0, 15));
@@ -320,6 +326,7 @@ void app_draw(const FrameFacts& f) {
     apply_style(f.coarse_pointer);
     g_shell.style_touch = f.coarse_pointer ? 1 : 0;
   }
+  state().targets.clear();
   if (!state().session.valid()) {
     splash(f);
     return;
@@ -340,7 +347,8 @@ void app_draw(const FrameFacts& f) {
   top_bar(touch ? 56.0f : 48.0f);
   if (g_shell.compact) {
     const float tab_h = touch ? 64.0f : 56.0f;
-    ImGui::BeginChild("##main", ImVec2(0, -tab_h), ImGuiChildFlags_None, ImGuiWindowFlags_NoScrollbar);
+    // Leave exactly the tab bar's height plus the spacing before it, so the bar sits on the bottom edge.
+    ImGui::BeginChild("##main", ImVec2(0, -(tab_h + ImGui::GetStyle().ItemSpacing.y)), ImGuiChildFlags_None, ImGuiWindowFlags_NoScrollbar);
     content();
     ImGui::EndChild();
     bottom_tabs(tab_h);
@@ -400,6 +408,9 @@ std::string app_state_json(const std::string& platform_json) {
   j["compact"] = g_shell.compact;
   j["touchStyle"] = g_shell.style_touch == 1;
   j["title"] = g_shell.title_shown;
+  nlohmann::json targets = nlohmann::json::object();
+  for (const auto& [name, r] : s.targets) targets[name] = {{"x", r.x}, {"y", r.y}, {"w", r.w}, {"h", r.h}};
+  j["targets"] = targets;
   if (s.session.valid()) {
     const char* roles[] = {"rep", "manager", "admin"};
     j["user"] = {{"id", s.session.user.id},

@@ -11,7 +11,7 @@ unsigned brand_text_color() { return IM_COL32(255, 255, 255, 255); }
 void apply_style(bool touch) {
   ImGuiStyle style;             // start from defaults so switching touch ↔ mouse doesn't compound
   ImGui::StyleColorsLight(&style);
-  style.FontSizeBase = touch ? 17.0f : 15.0f;
+  style.FontSizeBase = touch ? 18.0f : 16.0f;
   style.WindowRounding = 0.0f;
   style.ChildRounding = 6.0f;
   style.FrameRounding = 6.0f;

@@ -34,6 +34,11 @@ bool input_multiline(const char* label, std::string& text, const ImVec2& size) {
   return record(ImGui::InputTextMultiline(label, &text, size), text);
 }
 
+void mark_target(const std::string& name) {
+  const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+  state().targets[name] = AppState::Rect{a.x, a.y, b.x - a.x, b.y - a.y};
+}
+
 float row_height() {
   const bool touch = ImGui::GetIO().MouseSource == ImGuiMouseSource_TouchScreen || platform::coarse_pointer();
   return touch ? std::max(44.0f, ImGui::GetFrameHeight()) : ImGui::GetFrameHeight();

@@ -25,6 +25,9 @@ bool phone_button(const std::string& phone);
 void toast(const char* text);
 void draw_toast();
 
+// Record the last item's rectangle under `name` for the browser tests (window.closeloop.state().targets).
+void mark_target(const std::string& name);
+
 // Height of a comfortable row (touch: 44 CSS px, mouse: frame height).
 float row_height();
 

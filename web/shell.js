@@ -1,0 +1,152 @@
+// Closeloop HTML shell logic (loaded by index.html; no inline scripts: the server's CSP forbids them).
+// The login form before the canvas (password managers can fill it), token storage, language of the
+// form, loading the wasm app and registering the service worker.
+'use strict';
+(function () {
+  var BUILD = (document.querySelector('meta[name=closeloop-build]') || {}).content || 'dev';
+  // The login form's strings. (The app's strings live in src/app/vm/i18n_table.cpp; these few are
+  // needed before the wasm has loaded.)
+  var T = {
+    zh: { app: '闭环 Closeloop', subtitle: '销售管理 · 请登录', username: '用户名', password: '密码', submit: '登录',
+          submitting: '正在登录…', toggle: 'English', loading: '正在加载应用…', loaded: '应用已就绪',
+          username_required: '请输入用户名', password_required: '请输入密码',
+          invalid_credentials: '用户名或密码错误', network: '无法连接服务器，请检查网络后重试',
+          server: '服务器错误，请稍后重试', boot: '应用加载失败：' },
+    en: { app: 'Closeloop 闭环', subtitle: 'Sales management · please sign in', username: 'Username', password: 'Password',
+          submit: 'Sign in', submitting: 'Signing in…', toggle: '中文', loading: 'Loading the app…', loaded: 'App ready',
+          username_required: 'Please enter your username', password_required: 'Please enter your password',
+          invalid_credentials: 'Wrong username or password', network: 'Cannot reach the server, check the network and retry',
+          server: 'Server error, please retry later', boot: 'The app failed to load: ' }
+  };
+  var TOKEN = 'closeloop.token', USER = 'closeloop.user', LANG = 'closeloop.lang';
+  function ls(k, v) { try { if (v === undefined) return localStorage.getItem(k); if (v === null) localStorage.removeItem(k); else localStorage.setItem(k, v); } catch (e) { return null; } }
+  var lang = ls(LANG) === 'en' ? 'en' : 'zh';
+  var appReady = false;
+  function t(k) { return T[lang][k] || k; }
+  function $(id) { return document.getElementById(id); }
+
+  function applyLang() {
+    document.documentElement.lang = lang === 'en' ? 'en' : 'zh-CN';
+    document.querySelectorAll('[data-i18n]').forEach(function (el) {
+      var k = el.getAttribute('data-i18n');
+      if (k === 'loading' && appReady) k = 'loaded';
+      el.textContent = t(k);
+    });
+    if (!document.body.classList.contains('cl-app-active')) document.title = t('app');
+    clearErrors();
+  }
+  function clearErrors() {
+    ['general', 'username', 'password'].forEach(function (f) { $(f + '-error').textContent = ''; });
+    $('username').removeAttribute('aria-invalid');
+    $('password').removeAttribute('aria-invalid');
+  }
+  function fieldError(field, msg) {
+    if (field === 'username' || field === 'password') {
+      $(field + '-error').textContent = msg;
+      $(field).setAttribute('aria-invalid', 'true');
+    } else {
+      $('general-error').textContent = msg;
+    }
+  }
+
+  function enterApp(token, user) {
+    document.body.classList.add('cl-app-active');
+    $('canvas').focus({ preventScroll: true });
+    window.closeloop.login(token, JSON.stringify(user || {}));
+  }
+
+  window.closeloopShell = {
+    logout: function () {
+      var token = ls(TOKEN);
+      if (token) fetch('/api/v1/auth/logout', { method: 'POST', headers: { 'Authorization': 'Bearer ' + token } }).catch(function () {});
+      ls(TOKEN, null); ls(USER, null);
+      document.body.classList.remove('cl-app-active');
+      if (window.closeloop) window.closeloop.logoutLocal();
+      $('password').value = '';
+      document.title = t('app');
+      applyLang();
+      $('username').focus();
+    },
+    setLang: function (code, fromApp) {
+      lang = code === 'en' ? 'en' : 'zh';
+      ls(LANG, lang);
+      applyLang();
+      if (!fromApp && window.closeloop) window.closeloop.setLang(lang);
+    },
+    onAppReady: function () { appReady = true; $('app-status').textContent = t('loaded'); }
+  };
+
+  $('lang-toggle').addEventListener('click', function () { window.closeloopShell.setLang(lang === 'zh' ? 'en' : 'zh'); });
+
+  $('login-form').addEventListener('submit', function (e) {
+    e.preventDefault();
+    clearErrors();
+    var username = $('username').value.trim(), password = $('password').value;
+    var bad = false;
+    if (!username) { fieldError('username', t('username_required')); bad = true; }
+    if (!password) { fieldError('password', t('password_required')); bad = true; }
+    if (bad) { (username ? $('password') : $('username')).focus(); return; }
+    var btn = $('login-submit');
+    btn.disabled = true; btn.textContent = t('submitting');
+    fetch('/api/v1/auth/login', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+                                  body: JSON.stringify({ username: username, password: password }) })
+      .then(function (r) { return r.json().catch(function () { return null; }).then(function (b) { return { r: r, b: b }; }); })
+      .then(function (x) {
+        btn.disabled = false; btn.textContent = t('submit');
+        if (x.r.ok && x.b && x.b.token) {
+          ls(TOKEN, x.b.token);
+          ls(USER, JSON.stringify(x.b.user || {}));
+          enterApp(x.b.token, x.b.user);
+          return;
+        }
+        var err = (x.b && x.b.error) || {};
+        var fields = err.fields || [];
+        if (fields.length) {
+          fields.forEach(function (f) { fieldError(f.field, (lang === 'en' ? f.message_en : f.message_zh) || err.message || t('server')); });
+        } else if (x.r.status === 401 || x.r.status === 403 || /credential|password|username/.test(err.code || '')) {
+          fieldError('password', t('invalid_credentials'));
+          $('password').select();
+        } else if (x.r.status >= 500 || !x.b) {
+          fieldError('general', t('server') + ' (' + x.r.status + ')');
+        } else {
+          fieldError('general', err.message || t('server'));
+        }
+      })
+      .catch(function () {
+        btn.disabled = false; btn.textContent = t('submit');
+        fieldError('general', t('network'));
+      });
+  });
+
+  applyLang();
+
+  // The wasm app loads while the user types (so the workspace appears right after login).
+  window.Module = {
+    locateFile: function (p) { return p + '?v=' + BUILD; },
+    print: function (s) { console.log(s); },
+    printErr: function (s) { console.error(s); },
+    onAbort: function (what) { var b = $('boot-error'); b.textContent = t('boot') + what; b.style.display = 'block'; }
+  };
+  var s = document.createElement('script');
+  s.src = 'app.js?v=' + BUILD;
+  s.async = true;
+  s.onload = function () {
+    // Already signed in on this device: straight into the app (works offline too); a revoked or
+    // expired token sends the user back to the form.
+    var token = ls(TOKEN);
+    if (!token) { $('username').focus(); return; }
+    var user = null;
+    try { user = JSON.parse(ls(USER) || 'null'); } catch (e) {}
+    enterApp(token, user);
+    fetch('/api/v1/me', { headers: { 'Authorization': 'Bearer ' + token } })
+      .then(function (r) { if (r.status === 401) window.closeloopShell.logout(); })
+      .catch(function () {});
+  };
+  s.onerror = function () { var b = $('boot-error'); b.textContent = t('boot') + 'app.js'; b.style.display = 'block'; };
+  document.body.appendChild(s);
+
+  // Offline start after the first visit; a new deployment (new build hash) replaces the cache.
+  if ('serviceWorker' in navigator && (location.protocol === 'https:' || location.hostname === 'localhost' || location.hostname === '127.0.0.1')) {
+    navigator.serviceWorker.register('sw.js').catch(function (e) { console.warn('[closeloop] service worker', e); });
+  }
+})();
