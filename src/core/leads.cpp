@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/customer_validation.h"
 #include "core/money.h"
 
 namespace cl {
@@ -200,46 +201,6 @@ std::vector<Reminder> untouched_lead_alerts(const std::vector<Lead>& leads, cons
   return out;
 }
 
-namespace {
-
-bool blank(const std::string& s) { return s.find_first_not_of(" \t\r\n") == std::string::npos; }
-
-// R4's required set, checked locally so conversion reports every missing field at once.
-Problems missing_required(const Customer& c, const Settings& settings) {
-  struct Field { const char* key; const std::string* value; const char* zh; const char* en; };
-  const Field fields[] = {
-      {"name", &c.name, "机构全称", "full legal name"},
-      {"decision_maker", &c.decision_maker, "决策人姓名", "decision maker"},
-      {"decision_maker_title", &c.decision_maker_title, "职务", "title"},
-      {"phone", &c.phone, "联系电话", "phone"},
-      {"main_business", &c.main_business, "主营业务", "main business"},
-  };
-  Problems p;
-  for (const auto& key : settings.required_customer_fields) {
-    for (const auto& f : fields) {
-      if (key != f.key || !blank(*f.value)) continue;
-      p.push_back({"required_field_missing", key, std::string("必填项「") + f.zh + "」未填写",
-                   std::string("required field \"") + f.en + "\" is missing"});
-    }
-    if (key.rfind("custom.", 0) == 0) {
-      auto it = c.custom.find(key.substr(7));
-      if (it == c.custom.end() || blank(it->second))
-        p.push_back({"required_field_missing", key, "必填项「" + key.substr(7) + "」未填写",
-                     "required field \"" + key.substr(7) + "\" is missing"});
-    }
-  }
-  for (const auto& g : settings.tag_groups) {
-    if (!g.required) continue;
-    auto it = c.tags.find(g.key);
-    if (it == c.tags.end() || blank(it->second))
-      p.push_back({"required_tag_missing", "tags." + g.key, "必须选择标签「" + g.name_zh + "」",
-                   "tag \"" + g.name_en + "\" must be chosen"});
-  }
-  return p;
-}
-
-}  // namespace
-
 Result<LeadConversion> convert_lead(const Lead& lead, const LeadConversionInput& input,
                                     const Settings& settings, Instant now) {
   if (lead.status != LeadStatus::Touched && lead.status != LeadStatus::Qualified) {
@@ -264,7 +225,7 @@ Result<LeadConversion> convert_lead(const Lead& lead, const LeadConversionInput&
   if (!lead.region.empty() && !c.tags.count("region")) c.tags["region"] = lead.region;
   c.source_lead_id = lead.meta.id;
 
-  Problems p = missing_required(c, settings);
+  Problems p = validate_customer(c, settings);  // R4: every problem at once
   if (input.customer_id.empty() || input.opportunity_id.empty())
     p.push_back({"id_missing", "id", "缺少新记录的编号", "ids for the new records are missing"});
   if (!p.empty()) return Result<LeadConversion>::failure(std::move(p));

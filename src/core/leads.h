@@ -89,9 +89,9 @@ struct LeadConversion {
   Opportunity opportunity;
 };
 
-// The customer takes the lead's company (name), contact (decision maker) and phone; every required
-// field (Settings::required_customer_fields and required tag groups) still missing is reported at
-// once, and nothing is converted. The opportunity starts in stage 0, entered now.
+// The customer takes the lead's company (name), contact (decision maker) and phone; it must pass
+// validate_customer (R4: required fields, required tags and their values, phone format) — every
+// problem is reported at once, and nothing is converted. The opportunity starts in stage 0, entered now.
 Result<LeadConversion> convert_lead(const Lead& lead, const LeadConversionInput& input,
                                     const Settings& settings, Instant now);
 

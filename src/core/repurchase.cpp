@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "core/templates.h"
 #include "core/time.h"
 
 namespace cl {
@@ -119,24 +120,16 @@ RepurchaseChecklist repurchase_checklist(const Customer& customer, const std::ve
   return list;
 }
 
-namespace {
-// Local placeholder filling; replaced by templates.h's fill_template when core A lands it.
-std::string replace_all(std::string s, const std::string& from, const std::string& to) {
-  for (size_t pos = 0; (pos = s.find(from, pos)) != std::string::npos; pos += to.size()) s.replace(pos, from.size(), to);
-  return s;
-}
-}  // namespace
-
 std::string repurchase_message(const Customer& customer, const RepurchaseItem& item, const Settings& settings) {
   std::string body = kDefaultRepurchaseTemplate;
   for (const auto& t : settings.templates)
     if (t.key == "repurchase_start" && !t.body.empty()) body = t.body;
   const std::string recommended = item.replacement_model_code.empty() ? item.model_code : item.replacement_model_code;
-  body = replace_all(body, "{客户名称}", customer.name);
-  body = replace_all(body, "{产品型号}", item.model_code);
-  body = replace_all(body, "{推荐型号}", recommended);
-  body = replace_all(body, "{到期日}", to_iso_date(item.due_on));
-  return body;
+  return fill_template(body, {{"客户名称", customer.name},
+                               {"产品型号", item.model_code},
+                               {"推荐型号", recommended},
+                               {"到期日", to_iso_date(item.due_on)}})
+      .text;
 }
 
 std::vector<Reminder> repurchase_reminders(const std::vector<Customer>& customers,
