@@ -225,7 +225,12 @@ Result<LeadConversion> convert_lead(const Lead& lead, const LeadConversionInput&
   if (!lead.region.empty() && !c.tags.count("region")) c.tags["region"] = lead.region;
   c.source_lead_id = lead.meta.id;
 
-  Problems p = validate_customer(c, settings);  // R4: every problem at once
+  // R2: report every required field / tag still missing (R4's checks, all at once). Value checks
+  // (tag values, phone format) stay with the caller's validate_customer before saving, as for any
+  // customer edit — the sync layer runs it on the converted customer.
+  Problems p;
+  for (auto& problem : validate_customer(c, settings))
+    if (problem.code == "required_field_missing" || problem.code == "required_tag_missing") p.push_back(std::move(problem));
   if (input.customer_id.empty() || input.opportunity_id.empty())
     p.push_back({"id_missing", "id", "缺少新记录的编号", "ids for the new records are missing"});
   if (!p.empty()) return Result<LeadConversion>::failure(std::move(p));

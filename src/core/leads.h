@@ -89,9 +89,10 @@ struct LeadConversion {
   Opportunity opportunity;
 };
 
-// The customer takes the lead's company (name), contact (decision maker) and phone; it must pass
-// validate_customer (R4: required fields, required tags and their values, phone format) — every
-// problem is reported at once, and nothing is converted. The opportunity starts in stage 0, entered now.
+// The customer takes the lead's company (name), contact (decision maker) and phone; every required
+// field and required tag still missing (validate_customer's missing-value problems) is reported at
+// once, and nothing is converted. Value checks (tag values, phone format) are the saving caller's
+// validate_customer, as for any customer. The opportunity starts in stage 0, entered now.
 Result<LeadConversion> convert_lead(const Lead& lead, const LeadConversionInput& input,
                                     const Settings& settings, Instant now);
 
