@@ -3,8 +3,9 @@
 //
 // Adding tables for a module: append a Migration to the list in migrations.cpp — never edit one
 // that has shipped. Version blocks keep parallel work from colliding:
-//   1–99 foundation (users, sessions, records, audit) · 100–199 sync · 200–299 notifications/outbox
-//   300–399 evidence · 400–499 share links · 500–599 import/export/pdf
+//   1–99 foundation (users, sessions, records, audit) · 100–199 sync (sync_schema.cpp)
+//   200–299 extras: notifications, outbox, evidence, share links — appended in order from
+//   extras_migrations() (extras_schema.cpp), so the extras list itself must also be append-only.
 #pragma once
 
 #include <string>

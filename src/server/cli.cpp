@@ -1,0 +1,138 @@
+#include "server/cli.h"
+
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <filesystem>
+
+#include "server/context.h"
+#include "server/demo_seed.h"
+#include "server/sqlite_store.h"
+#include "server/user_admin.h"
+
+namespace cl::server {
+
+namespace {
+
+void print_problems(const Problems& problems) {
+  for (const auto& p : problems)
+    std::fprintf(stderr, "  %s%s%s: %s\n", p.field.c_str(), p.field.empty() ? "" : " ", p.code.c_str(), p.message_en.c_str());
+}
+
+bool require(const Config& cfg, std::initializer_list<const char*> keys) {
+  bool ok = true;
+  for (const char* k : keys)
+    if (!cfg.has_option(k) || cfg.option(k).empty()) {
+      std::fprintf(stderr, "error: --%s is required\n", k);
+      ok = false;
+    }
+  return ok;
+}
+
+}  // namespace
+
+bool ensure_data_dir(const Config& cfg, std::string& error) {
+  std::error_code ec;
+  std::filesystem::create_directories(cfg.data_dir, ec);
+  if (ec) {
+    error = "cannot create data folder " + cfg.data_dir + ": " + ec.message();
+    return false;
+  }
+  return true;
+}
+
+int run_create_user(const Config& cfg) {
+  if (!require(cfg, {"username", "password", "role"})) return 2;
+  std::string error;
+  if (!ensure_data_dir(cfg, error)) return std::fprintf(stderr, "error: %s\n", error.c_str()), 1;
+  SqliteStore store(cfg.db_path(), system_now());
+  NewUser in;
+  in.username = cfg.option("username");
+  in.password = cfg.option("password");
+  in.role = cfg.option("role");
+  in.display_name = cfg.option("display-name");
+  in.phone = cfg.option("phone");
+  in.email = cfg.option("email");
+  // --team takes a team id or a team name.
+  const std::string team = cfg.option("team");
+  if (!team.empty()) {
+    in.team_id = team;
+    if (!store.find_team(team))
+      for (const Team& t : store.list_teams())
+        if (t.name == team) in.team_id = t.id;
+  }
+  auto created = create_user(store, cfg, in, system_now(), "cli");
+  if (!created) {
+    std::fprintf(stderr, "error: user not created:\n");
+    print_problems(created.problems);
+    return 1;
+  }
+  std::printf("created user %s (%s) id=%s\n", created.value.username.c_str(), cfg.option("role").c_str(),
+              created.value.id.c_str());
+  return 0;
+}
+
+int run_reset_password(const Config& cfg) {
+  if (!require(cfg, {"username", "password"})) return 2;
+  SqliteStore store(cfg.db_path(), system_now());
+  auto user = store.find_user_by_username(cfg.option("username"));
+  if (!user) return std::fprintf(stderr, "error: no user named %s\n", cfg.option("username").c_str()), 1;
+  auto problems = reset_password(store, cfg, user->user.id, cfg.option("password"), system_now(), "cli");
+  if (!problems.empty()) {
+    std::fprintf(stderr, "error: password not changed:\n");
+    print_problems(problems);
+    return 1;
+  }
+  std::printf("password of %s reset; their sessions were ended\n", user->user.username.c_str());
+  return 0;
+}
+
+int run_seed_demo(const Config& cfg) {
+  std::string error;
+  if (!ensure_data_dir(cfg, error)) return std::fprintf(stderr, "error: %s\n", error.c_str()), 1;
+  SqliteStore store(cfg.db_path(), system_now());
+  SeedSummary summary;
+  if (!seed_demo(store, cfg, system_now(), summary, error)) return std::fprintf(stderr, "error: %s\n", error.c_str()), 1;
+  std::printf("seeded %d users, %d teams, %d records (scale %s)\n", summary.users, summary.teams, summary.records,
+              cfg.demo_scale.c_str());
+  return 0;
+}
+
+int run_import_csv(const Config& cfg) {
+  (void)cfg;
+  // The CSV importer (R1) belongs to the extras module; until it is wired here, say so plainly.
+  std::fprintf(stderr,
+               "error: import-csv is not available in this build yet (the CSV importer module is not wired "
+               "into the CLI); use POST /api/v1/import when it is documented in docs/API.md\n");
+  return 3;
+}
+
+int run_backup(const Config& cfg) {
+  if (!require(cfg, {"to"})) return 2;
+  struct stat st {};
+  if (::stat(cfg.db_path().c_str(), &st) != 0)
+    return std::fprintf(stderr, "error: no database at %s\n", cfg.db_path().c_str()), 1;
+  const std::string to = cfg.option("to");
+  if (::stat(to.c_str(), &st) == 0) return std::fprintf(stderr, "error: %s exists; refusing to overwrite\n", to.c_str()), 1;
+  SqliteStore store(cfg.db_path(), system_now());
+  store.backup_to(to);
+  std::printf("backup written to %s\n", to.c_str());
+  return 0;
+}
+
+int run_check(const Config& cfg) {
+  struct stat st {};
+  if (::stat(cfg.db_path().c_str(), &st) != 0)
+    return std::fprintf(stderr, "error: no database at %s\n", cfg.db_path().c_str()), 1;
+  SqliteStore store(cfg.db_path(), system_now());
+  auto problems = store.check();
+  if (problems.empty()) {
+    std::printf("ok: integrity_check and foreign_key_check passed (schema %d, %lld users)\n", store.schema_version(),
+                static_cast<long long>(store.count_users()));
+    return 0;
+  }
+  for (const auto& p : problems) std::fprintf(stderr, "%s\n", p.c_str());
+  return 1;
+}
+
+}  // namespace cl::server

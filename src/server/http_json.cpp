@@ -1,0 +1,90 @@
+#include "server/http_json.h"
+
+namespace cl::server {
+
+void write_json(httplib::Response& res, const json& body, int status) {
+  res.status = status;
+  // Replace invalid UTF-8 rather than throw: a stored value must never turn a read into a 500.
+  res.set_content(body.dump(-1, ' ', false, json::error_handler_t::replace), "application/json; charset=utf-8");
+}
+
+json problem_to_json(const Problem& p) {
+  return {{"field", p.field}, {"code", p.code}, {"message_zh", p.message_zh}, {"message_en", p.message_en}};
+}
+
+void write_error(httplib::Response& res, int status, std::string_view code, std::string_view message,
+                 const Problems& fields) {
+  json f = json::array();
+  for (const auto& p : fields) f.push_back(problem_to_json(p));
+  write_json(res, {{"error", {{"code", code}, {"message", message}, {"fields", f}}}}, status);
+}
+
+void write_problems(httplib::Response& res, const Problems& problems, int status) {
+  std::string message = problems.empty() ? "validation failed"
+                                         : (problems.front().message_en.empty() ? problems.front().code
+                                                                                : problems.front().message_en);
+  write_error(res, status, "validation_failed", message, problems);
+}
+
+bool valid_utf8(std::string_view s) {
+  std::size_t i = 0, n = s.size();
+  while (i < n) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) { ++i; continue; }
+    std::size_t len;
+    std::uint32_t cp;
+    if ((c & 0xE0) == 0xC0) { len = 2; cp = c & 0x1F; }
+    else if ((c & 0xF0) == 0xE0) { len = 3; cp = c & 0x0F; }
+    else if ((c & 0xF8) == 0xF0) { len = 4; cp = c & 0x07; }
+    else return false;
+    if (i + len > n) return false;
+    for (std::size_t k = 1; k < len; ++k) {
+      auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    // Overlong forms, surrogates and values past U+10FFFF are invalid.
+    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000)) return false;
+    if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    i += len;
+  }
+  return true;
+}
+
+std::optional<json> parse_json_body(const httplib::Request& req, httplib::Response& res, std::size_t max_bytes) {
+  auto type = req.get_header_value("Content-Type");
+  auto semi = type.find(';');
+  std::string media = type.substr(0, semi);
+  while (!media.empty() && media.back() == ' ') media.pop_back();
+  for (auto& ch : media) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  if (media != "application/json") {
+    write_error(res, 415, "unsupported_media_type", "expected Content-Type: application/json");
+    return std::nullopt;
+  }
+  if (req.body.size() > max_bytes) {
+    write_error(res, 413, "payload_too_large", "request body exceeds " + std::to_string(max_bytes) + " bytes");
+    return std::nullopt;
+  }
+  if (!valid_utf8(req.body)) {
+    write_error(res, 400, "invalid_utf8", "request body is not valid UTF-8");
+    return std::nullopt;
+  }
+  json body = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
+  if (body.is_discarded()) {
+    write_error(res, 400, "malformed_json", "request body is not valid JSON");
+    return std::nullopt;
+  }
+  if (!body.is_object()) {
+    write_error(res, 400, "malformed_json", "request body must be a JSON object");
+    return std::nullopt;
+  }
+  return body;
+}
+
+std::optional<std::string> string_field(const json& body, const char* key) {
+  auto it = body.find(key);
+  if (it == body.end() || !it->is_string()) return std::nullopt;
+  return it->get<std::string>();
+}
+
+}  // namespace cl::server

@@ -1,0 +1,25 @@
+// Builds the HTTP server: limits, security headers, JSON errors for every failure path (404/405/
+// 413/500), every module's routes, then the static files. Used by `serve` and by tests/benches.
+#pragma once
+
+#include <memory>
+
+#include <httplib.h>
+
+#include "server/context.h"
+#include "server/routes.h"
+
+namespace cl::server {
+
+struct HttpApp {
+  httplib::Server server;
+  ApiRouter router{server};
+};
+
+// Content-Security-Policy for the wasm app: only our own origin; 'wasm-unsafe-eval' lets
+// WebAssembly compile without allowing JS eval.
+extern const char* const kContentSecurityPolicy;
+
+std::unique_ptr<HttpApp> make_http_app(ServerContext& ctx);
+
+}  // namespace cl::server

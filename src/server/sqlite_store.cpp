@@ -1,0 +1,458 @@
+#include "server/sqlite_store.h"
+
+#include <sqlite3.h>
+
+#include <nlohmann/json.hpp>
+
+#include "server/migrations.h"
+
+namespace cl::server {
+
+namespace {
+
+std::string role_text(Role r) {
+  switch (r) {
+    case Role::Rep: return "rep";
+    case Role::Manager: return "manager";
+    case Role::Admin: return "admin";
+  }
+  return "rep";
+}
+
+Role role_from(const std::string& s) {
+  if (s == "admin") return Role::Admin;
+  if (s == "manager") return Role::Manager;
+  return Role::Rep;
+}
+
+constexpr const char* kUserCols =
+    "id, username, display_name, role, COALESCE(team_id, ''), phone, email, active, password_hash";
+
+StoredUser read_user(const Stmt& st) {
+  StoredUser u;
+  u.user.id = st.col_text(0);
+  u.user.username = st.col_text(1);
+  u.user.display_name = st.col_text(2);
+  u.user.role = role_from(st.col_text(3));
+  u.user.team_id = st.col_text(4);
+  u.user.phone = st.col_text(5);
+  u.user.email = st.col_text(6);
+  u.user.active = st.col_int(7) != 0;
+  u.password_hash = st.col_text(8);
+  return u;
+}
+
+constexpr const char* kRecordCols =
+    "type, id, owner_id, team_id, region, seq, version, deleted, body, updated_at";
+
+RecordRow read_record(const Stmt& st) {
+  RecordRow r;
+  r.type = st.col_text(0);
+  r.id = st.col_text(1);
+  r.owner_id = st.col_text(2);
+  r.team_id = st.col_text(3);
+  r.region = st.col_text(4);
+  r.seq = st.col_int(5);
+  r.version = st.col_int(6);
+  r.deleted = st.col_int(7) != 0;
+  r.body = st.col_text(8);
+  r.updated_at = st.col_int(9);
+  return r;
+}
+
+void bind_team_id(Stmt& st, int i, const Id& team_id) {
+  if (team_id.empty()) st.bind_null(i); else st.bind(i, team_id);
+}
+
+}  // namespace
+
+SqliteStore::SqliteStore(const std::string& path, Instant now) : db_(path) {
+  migrate(db_, all_migrations(), now);
+}
+
+void SqliteStore::begin(bool write) {
+  db_.mutex().lock();
+  try {
+    if (depth_ == 0) db_.exec(write ? "BEGIN IMMEDIATE" : "BEGIN");
+    else db_.exec("SAVEPOINT sp" + std::to_string(depth_));
+  } catch (...) {
+    db_.mutex().unlock();
+    throw;
+  }
+  ++depth_;
+}
+
+void SqliteStore::commit() {
+  --depth_;
+  try {
+    if (depth_ == 0) db_.exec("COMMIT");
+    else db_.exec("RELEASE sp" + std::to_string(depth_));
+  } catch (...) {
+    // The caller's catch will call rollback(); restore the depth it expects.
+    ++depth_;
+    throw;
+  }
+  db_.mutex().unlock();
+}
+
+void SqliteStore::rollback() {
+  --depth_;
+  try {
+    if (depth_ == 0) {
+      if (!sqlite3_get_autocommit(db_.raw())) db_.exec("ROLLBACK");
+    } else {
+      db_.exec("ROLLBACK TO sp" + std::to_string(depth_) + "; RELEASE sp" + std::to_string(depth_));
+    }
+  } catch (...) {
+    // Nothing sensible left to do; the connection stays usable after a failed ROLLBACK.
+  }
+  db_.mutex().unlock();
+}
+
+int SqliteStore::schema_version() {
+  std::lock_guard lock(db_.mutex());
+  auto& st = db_.cached("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+  st.step();
+  int v = static_cast<int>(st.col_int(0));
+  st.reset();  // an unfinished statement would keep this connection's implicit transaction open
+  return v;
+}
+
+std::vector<Team> SqliteStore::list_teams() {
+  std::lock_guard lock(db_.mutex());
+  std::vector<Team> out;
+  auto& st = db_.cached("SELECT id, name, region, manager_id FROM teams ORDER BY name, id");
+  while (st.step()) out.push_back({st.col_text(0), st.col_text(1), st.col_text(2), st.col_text(3)});
+  return out;
+}
+
+std::optional<Team> SqliteStore::find_team(const Id& id) {
+  std::lock_guard lock(db_.mutex());
+  auto& st = db_.cached("SELECT id, name, region, manager_id FROM teams WHERE id = ?");
+  st.bind(1, id);
+  if (!st.step()) return std::nullopt;
+  Team t{st.col_text(0), st.col_text(1), st.col_text(2), st.col_text(3)};
+  st.reset();
+  return t;
+}
+
+void SqliteStore::put_team(const Team& t) {
+  std::lock_guard lock(db_.mutex());
+  db_.cached(
+         "INSERT INTO teams(id, name, region, manager_id) VALUES (?, ?, ?, ?) "
+         "ON CONFLICT(id) DO UPDATE SET name = excluded.name, region = excluded.region, "
+         "manager_id = excluded.manager_id")
+      .bind_all(t.id, t.name, t.region, t.manager_id)
+      .run();
+}
+
+std::optional<StoredUser> SqliteStore::find_user(const Id& id) {
+  std::lock_guard lock(db_.mutex());
+  auto& st = db_.cached(std::string("SELECT ") + kUserCols + " FROM users WHERE id = ?");
+  st.bind(1, id);
+  if (!st.step()) return std::nullopt;
+  auto u = read_user(st);
+  st.reset();
+  return u;
+}
+
+std::optional<StoredUser> SqliteStore::find_user_by_username(const std::string& username) {
+  std::lock_guard lock(db_.mutex());
+  auto& st = db_.cached(std::string("SELECT ") + kUserCols + " FROM users WHERE username = ?");
+  st.bind(1, username);
+  if (!st.step()) return std::nullopt;
+  auto u = read_user(st);
+  st.reset();
+  return u;
+}
+
+std::vector<User> SqliteStore::list_users() {
+  std::lock_guard lock(db_.mutex());
+  std::vector<User> out;
+  auto& st = db_.cached(std::string("SELECT ") + kUserCols + " FROM users ORDER BY username");
+  while (st.step()) out.push_back(read_user(st).user);
+  return out;
+}
+
+std::int64_t SqliteStore::count_users() {
+  std::lock_guard lock(db_.mutex());
+  auto& st = db_.cached("SELECT COUNT(*) FROM users");
+  st.step();
+  auto n = st.col_int(0);
+  st.reset();
+  return n;
+}
+
+void SqliteStore::insert_user(const User& u, const std::string& password_hash) {
+  std::lock_guard lock(db_.mutex());
+  auto& st = db_.cached(
+      "INSERT INTO users(id, username, display_name, role, team_id, phone, email, active, password_hash) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  st.bind_all(u.id, u.username, u.display_name, role_text(u.role));
+  bind_team_id(st, 5, u.team_id);
+  st.bind(6, u.phone).bind(7, u.email).bind(8, u.active).bind(9, password_hash);
+  st.run();
+}
+
+void SqliteStore::update_user(const User& u) {
+  std::lock_guard lock(db_.mutex());
+  auto& st = db_.cached(
+      "UPDATE users SET username = ?, display_name = ?, role = ?, team_id = ?, phone = ?, email = ?, "
+      "active = ? WHERE id = ?");
+  st.bind_all(u.username, u.display_name, role_text(u.role));
+  bind_team_id(st, 4, u.team_id);
+  st.bind(5, u.phone).bind(6, u.email).bind(7, u.active).bind(8, u.id);
+  st.run();
+}
+
+void SqliteStore::set_password_hash(const Id& user_id, const std::string& hash) {
+  std::lock_guard lock(db_.mutex());
+  db_.cached("UPDATE users SET password_hash = ? WHERE id = ?").bind_all(hash, user_id).run();
+}
+
+void SqliteStore::insert_session(const SessionRow& s) {
+  std::lock_guard lock(db_.mutex());
+  db_.cached(
+         "INSERT INTO sessions(token_hash, user_id, created_at, expires_at, revoked_at, client_info, address) "
+         "VALUES (?, ?, ?, ?, ?, ?, ?)")
+      .bind_all(s.token_hash, s.user_id, s.created_at, s.expires_at, s.revoked_at, s.client_info, s.address)
+      .run();
+}
+
+std::optional<SessionRow> SqliteStore::find_session(const std::string& token_hash) {
+  std::lock_guard lock(db_.mutex());
+  auto& st = db_.cached(
+      "SELECT token_hash, user_id, created_at, expires_at, revoked_at, client_info, address "
+      "FROM sessions WHERE token_hash = ?");
+  st.bind(1, token_hash);
+  if (!st.step()) return std::nullopt;
+  SessionRow s{st.col_text(0), st.col_text(1), st.col_int(2), st.col_int(3),
+               st.col_int(4), st.col_text(5), st.col_text(6)};
+  st.reset();
+  return s;
+}
+
+void SqliteStore::revoke_session(const std::string& token_hash, Instant at) {
+  std::lock_guard lock(db_.mutex());
+  db_.cached("UPDATE sessions SET revoked_at = ? WHERE token_hash = ? AND revoked_at = 0")
+      .bind_all(at, token_hash)
+      .run();
+}
+
+void SqliteStore::revoke_user_sessions(const Id& user_id, Instant at) {
+  std::lock_guard lock(db_.mutex());
+  db_.cached("UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at = 0")
+      .bind_all(at, user_id)
+      .run();
+}
+
+void SqliteStore::record_login_attempt(const std::string& username, const std::string& address, Instant at,
+                                       bool success) {
+  std::lock_guard lock(db_.mutex());
+  db_.cached("INSERT INTO login_attempts(username, address, at, success) VALUES (?, ?, ?, ?)")
+      .bind_all(username, address, at, success)
+      .run();
+}
+
+FailureWindow SqliteStore::account_failures(const std::string& username, Instant since) {
+  std::lock_guard lock(db_.mutex());
+  auto& st = db_.cached(
+      "SELECT COUNT(*), COALESCE(MIN(at), 0) FROM login_attempts "
+      "WHERE username = ? AND at >= ? AND success = 0 AND cleared = 0");
+  st.bind_all(username, since);
+  st.step();
+  FailureWindow w{static_cast<int>(st.col_int(0)), st.col_int(1)};
+  st.reset();
+  return w;
+}
+
+FailureWindow SqliteStore::address_failures(const std::string& address, Instant since) {
+  std::lock_guard lock(db_.mutex());
+  auto& st = db_.cached(
+      "SELECT COUNT(*), COALESCE(MIN(at), 0) FROM login_attempts WHERE address = ? AND at >= ? AND success = 0");
+  st.bind_all(address, since);
+  st.step();
+  FailureWindow w{static_cast<int>(st.col_int(0)), st.col_int(1)};
+  st.reset();
+  return w;
+}
+
+void SqliteStore::clear_account_failures(const std::string& username) {
+  std::lock_guard lock(db_.mutex());
+  // Only the per-account counter resets on success; the per-address history stays, so one good
+  // account cannot be used to launder guesses against others from the same address.
+  db_.cached("UPDATE login_attempts SET cleared = 1 WHERE username = ? AND success = 0 AND cleared = 0")
+      .bind(1, username)
+      .run();
+}
+
+int SqliteStore::device_number(const std::string& client_id, const Id& user_id, Instant now) {
+  std::lock_guard lock(db_.mutex());
+  auto& find = db_.cached("SELECT device_no FROM devices WHERE client_id = ?");
+  find.bind(1, client_id);
+  if (find.step()) {
+    int n = static_cast<int>(find.col_int(0));
+    find.reset();
+    return n;
+  }
+  find.reset();
+  db_.cached(
+         "INSERT INTO devices(client_id, device_no, user_id, created_at) "
+         "VALUES (?, (SELECT COALESCE(MAX(device_no), 0) + 1 FROM devices), ?, ?)")
+      .bind_all(client_id, user_id, now)
+      .run();
+  auto& again = db_.cached("SELECT device_no FROM devices WHERE client_id = ?");
+  again.bind(1, client_id);
+  again.step();
+  int n = static_cast<int>(again.col_int(0));
+  again.reset();
+  return n;
+}
+
+std::int64_t SqliteStore::next_seq() {
+  std::lock_guard lock(db_.mutex());
+  auto& st = db_.cached("UPDATE server_seq SET value = value + 1 WHERE id = 1 RETURNING value");
+  st.step();
+  auto v = st.col_int(0);
+  st.reset();
+  return v;
+}
+
+std::int64_t SqliteStore::current_seq() {
+  std::lock_guard lock(db_.mutex());
+  auto& st = db_.cached("SELECT value FROM server_seq WHERE id = 1");
+  st.step();
+  auto v = st.col_int(0);
+  st.reset();
+  return v;
+}
+
+std::optional<RecordRow> SqliteStore::get_record(const std::string& type, const Id& id) {
+  std::lock_guard lock(db_.mutex());
+  auto& st = db_.cached(std::string("SELECT ") + kRecordCols + " FROM records WHERE type = ? AND id = ?");
+  st.bind_all(type, id);
+  if (!st.step()) return std::nullopt;
+  auto r = read_record(st);
+  st.reset();
+  return r;
+}
+
+void SqliteStore::put_record(const RecordRow& r) {
+  std::lock_guard lock(db_.mutex());
+  db_.cached(
+         "INSERT INTO records(type, id, owner_id, team_id, region, seq, version, deleted, body, updated_at) "
+         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(type, id) DO UPDATE SET "
+         "owner_id = excluded.owner_id, team_id = excluded.team_id, region = excluded.region, "
+         "seq = excluded.seq, version = excluded.version, deleted = excluded.deleted, body = excluded.body, "
+         "updated_at = excluded.updated_at")
+      .bind_all(r.type, r.id, r.owner_id, r.team_id, r.region, r.seq, r.version, r.deleted, r.body,
+                r.updated_at)
+      .run();
+}
+
+std::vector<RecordRow> SqliteStore::records_since(const Scope& scope, std::int64_t after_seq, int limit) {
+  std::lock_guard lock(db_.mutex());
+  std::vector<RecordRow> out;
+  const std::string base = std::string("SELECT ") + kRecordCols + " FROM records WHERE seq > ?";
+  Stmt* st = nullptr;
+  switch (scope.kind) {
+    case Scope::Kind::All:
+      st = &db_.cached(base + " ORDER BY seq LIMIT ?");
+      st->bind_all(after_seq, limit);
+      break;
+    case Scope::Kind::Team:
+      st = &db_.cached(base + " AND team_id = ? ORDER BY seq LIMIT ?");
+      st->bind_all(after_seq, scope.team_id, limit);
+      break;
+    case Scope::Kind::Own:
+      st = &db_.cached(base + " AND owner_id = ? ORDER BY seq LIMIT ?");
+      st->bind_all(after_seq, scope.user_id, limit);
+      break;
+  }
+  while (st->step()) out.push_back(read_record(*st));
+  return out;
+}
+
+std::vector<RecordRow> SqliteStore::records_of_type(const std::string& type, const Scope& scope) {
+  std::lock_guard lock(db_.mutex());
+  std::vector<RecordRow> out;
+  const std::string base = std::string("SELECT ") + kRecordCols + " FROM records WHERE type = ? AND deleted = 0";
+  Stmt* st = nullptr;
+  switch (scope.kind) {
+    case Scope::Kind::All:
+      st = &db_.cached(base + " ORDER BY seq");
+      st->bind_all(type);
+      break;
+    case Scope::Kind::Team:
+      st = &db_.cached(base + " AND team_id = ? ORDER BY seq");
+      st->bind_all(type, scope.team_id);
+      break;
+    case Scope::Kind::Own:
+      st = &db_.cached(base + " AND owner_id = ? ORDER BY seq");
+      st->bind_all(type, scope.user_id);
+      break;
+  }
+  while (st->step()) out.push_back(read_record(*st));
+  return out;
+}
+
+void SqliteStore::append_audit(const AuditEvent& e) {
+  std::lock_guard lock(db_.mutex());
+  nlohmann::json changes = nlohmann::json::array();
+  for (const auto& c : e.changes) changes.push_back({{"field", c.field}, {"before", c.before}, {"after", c.after}});
+  nlohmann::json evidence = e.evidence_sha256;
+  db_.cached(
+         "INSERT INTO audit_events(id, at, actor_id, entity_type, entity_id, action, changes, evidence) "
+         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+      .bind_all(e.id, e.at, e.actor_id, e.entity_type, e.entity_id, e.action, changes.dump(), evidence.dump())
+      .run();
+}
+
+void SqliteStore::backup_to(const std::string& path) {
+  std::lock_guard lock(db_.mutex());
+  sqlite3* dest = nullptr;
+  int rc = sqlite3_open(path.c_str(), &dest);
+  if (rc != SQLITE_OK) {
+    std::string msg = dest ? sqlite3_errmsg(dest) : sqlite3_errstr(rc);
+    sqlite3_close(dest);
+    throw DbError(rc, "backup: open " + path + ": " + msg);
+  }
+  sqlite3_backup* b = sqlite3_backup_init(dest, "main", db_.raw(), "main");
+  if (!b) {
+    std::string msg = sqlite3_errmsg(dest);
+    sqlite3_close(dest);
+    throw DbError(SQLITE_ERROR, "backup: " + msg);
+  }
+  // Copy in steps so a large database doesn't hold the lock in one piece (other processes'
+  // writers would otherwise wait); within this process the mutex serialises anyway.
+  do {
+    rc = sqlite3_backup_step(b, 256);
+    if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) sqlite3_sleep(10);
+  } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+  sqlite3_backup_finish(b);
+  int final_rc = sqlite3_errcode(dest);
+  sqlite3_close(dest);
+  if (rc != SQLITE_DONE) throw DbError(rc, "backup: " + std::string(sqlite3_errstr(rc)));
+  (void)final_rc;
+}
+
+std::vector<std::string> SqliteStore::check() {
+  std::lock_guard lock(db_.mutex());
+  std::vector<std::string> problems;
+  {
+    auto st = db_.prepare("PRAGMA integrity_check");
+    while (st.step()) {
+      auto line = st.col_text(0);
+      if (line != "ok") problems.push_back("integrity: " + line);
+    }
+  }
+  {
+    auto st = db_.prepare("PRAGMA foreign_key_check");
+    while (st.step())
+      problems.push_back("foreign key: table " + st.col_text(0) + " rowid " + std::to_string(st.col_int(1)) +
+                         " -> " + st.col_text(2));
+  }
+  return problems;
+}
+
+}  // namespace cl::server

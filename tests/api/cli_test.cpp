@@ -1,0 +1,94 @@
+// The admin subcommands of the server binary, run as a user would run them.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+
+#include "server_harness.h"
+
+using namespace cl::apitest;
+namespace fs = std::filesystem;
+
+TEST_SUITE("cli") {
+
+TEST_CASE("create-user, reset-password and check work on a fresh data folder") {
+  const std::string dir = make_temp_dir("closeloop-cli-data");
+  auto seed = run_cli({"seed-demo", "--data", dir, "--fast-hash"});
+  CHECK(seed.first == 0);
+  CHECK(seed.second.find("33 users") != std::string::npos);
+  auto again = run_cli({"seed-demo", "--data", dir, "--fast-hash"});
+  CHECK(again.first != 0);  // never seeds over real data
+
+  auto created = run_cli({"create-user", "--data", dir, "--fast-hash", "--username", "ops1", "--password", "ops-password",
+                          "--role", "manager", "--team", "宁波二组"});
+  CHECK(created.first == 0);
+  CAPTURE(created.second);
+  auto dup = run_cli({"create-user", "--data", dir, "--fast-hash", "--username", "ops1", "--password", "ops-password",
+                      "--role", "rep", "--team", "team-1"});
+  CHECK(dup.first != 0);
+  CHECK(dup.second.find("username_taken") != std::string::npos);
+  auto missing = run_cli({"create-user", "--data", dir, "--username", "ops2"});
+  CHECK(missing.first == 2);
+  CHECK(missing.second.find("--password") != std::string::npos);
+
+  CHECK(run_cli({"reset-password", "--data", dir, "--fast-hash", "--username", "ops1", "--password", "next-password"}).first == 0);
+  CHECK(run_cli({"reset-password", "--data", dir, "--username", "nobody", "--password", "next-password"}).first != 0);
+
+  auto check = run_cli({"check", "--data", dir});
+  CHECK(check.first == 0);
+  CHECK(check.second.find("ok") != std::string::npos);
+
+  // The CLI-made user and password work through the server.
+  TestServer s({"--data", dir}, false);
+  CHECK(!s.login("ops1", "next-password").empty());
+  CHECK(s.login("ops1", "ops-password").empty());
+  auto me = s.client().Get("/api/v1/me", bearer(s.login("ops1", "next-password")));
+  CHECK(body_json(me)["team_id"] == "team-2");
+  s.stop();
+  fs::remove_all(dir);
+}
+
+TEST_CASE("backup copies a live database online and the copy passes check") {
+  auto& s = shared_server();
+  const std::string out_dir = make_temp_dir("closeloop-backup");
+  const std::string to = out_dir + "/closeloop.db";
+  auto backup = run_cli({"backup", "--data", s.data_dir(), "--to", to});
+  CHECK(backup.first == 0);
+  CHECK(fs::file_size(to) > 0);
+  CHECK(run_cli({"backup", "--data", s.data_dir(), "--to", to}).first != 0);  // refuses to overwrite
+  auto check = run_cli({"check", "--data", out_dir});
+  CHECK(check.first == 0);
+  // The copy is a working database: a server on it accepts the demo logins.
+  TestServer restored({"--data", out_dir}, false);
+  CHECK(!restored.login("rep1").empty());
+  restored.stop();
+  fs::remove_all(out_dir);
+}
+
+TEST_CASE("check on a missing database fails and bad flags print usage") {
+  CHECK(run_cli({"check", "--data", "/nonexistent/closeloop"}).first != 0);
+  auto bad = run_cli({"serve", "--port", "not-a-port"});
+  CHECK(bad.first == 2);
+  CHECK(bad.second.find("usage") != std::string::npos);
+  CHECK(run_cli({"frobnicate"}).first == 2);
+}
+
+TEST_CASE("environment variables configure port and data folder, and flags win over them") {
+  {
+    TestServer s({"--no-demo"}, false, /*port_from_env=*/true);
+    CHECK(s.client().Get("/api/v1/health")->status == 200);
+    CHECK(fs::exists(s.data_dir() + "/closeloop.db"));
+  }
+  const int env_port = free_loopback_port();
+  setenv("CLOSELOOP_PORT", std::to_string(env_port).c_str(), 1);
+  {
+    TestServer s({"--no-demo"}, false);  // passes --port explicitly
+    CHECK(s.port() != env_port);
+    CHECK(s.client().Get("/api/v1/health")->status == 200);
+    httplib::Client env_client("127.0.0.1", env_port);
+    env_client.set_connection_timeout(0, 300000);
+    CHECK(!env_client.Get("/api/v1/health"));  // nothing listens on the env port
+  }
+  unsetenv("CLOSELOOP_PORT");
+}
+
+}  // TEST_SUITE

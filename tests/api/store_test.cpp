@@ -1,0 +1,252 @@
+// The SQLite store on its own: migrations, transactions, sequence, scopes, throttling windows.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <set>
+#include <tuple>
+#include <stdexcept>
+
+#include "server/db.h"
+#include "server/migrations.h"
+#include "server/scope.h"
+#include "server/sqlite_store.h"
+#include "server_harness.h"
+
+using namespace cl;
+using namespace cl::server;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct TempDb {
+  std::string dir = cl::apitest::make_temp_dir("closeloop-store");
+  std::string path = dir + "/closeloop.db";
+  ~TempDb() { fs::remove_all(dir); }
+};
+
+User rep(const std::string& id, const std::string& team) {
+  return User{id, id, id, Role::Rep, team, "", "", true};
+}
+
+RecordRow record(const std::string& id, const std::string& owner, const std::string& team) {
+  RecordRow r;
+  r.type = "customer";
+  r.id = id;
+  r.owner_id = owner;
+  r.team_id = team;
+  r.body = "{\"name\":\"" + id + "\"}";
+  r.updated_at = 1;
+  return r;
+}
+
+}  // namespace
+
+TEST_SUITE("store") {
+
+TEST_CASE("migrations are applied once, in order, and recorded") {
+  TempDb t;
+  std::vector<Migration> list = {{2, "second", "CREATE TABLE b(x); INSERT INTO a VALUES (2);"},
+                                 {1, "first", "CREATE TABLE a(x); INSERT INTO a VALUES (1);"}};
+  {
+    Db db(t.path);
+    CHECK(migrate(db, list, 1000) == std::vector<int>{1, 2});
+    CHECK(migrate(db, list, 2000).empty());
+    auto st = db.prepare("SELECT group_concat(x) FROM a");
+    REQUIRE(st.step());
+    CHECK(st.col_text(0) == "1,2");
+  }
+  Db reopened(t.path);
+  auto st = reopened.prepare("SELECT version, name, applied_at FROM schema_migrations ORDER BY version");
+  REQUIRE(st.step());
+  CHECK(st.col_int(0) == 1);
+  CHECK(st.col_text(1) == "first");
+  CHECK(st.col_int(2) == 1000);
+  REQUIRE(st.step());
+  CHECK(st.col_int(0) == 2);
+  CHECK(!st.step());
+}
+
+TEST_CASE("a failing migration is rolled back and not recorded, earlier ones stay") {
+  TempDb t;
+  Db db(t.path);
+  std::vector<Migration> list = {{1, "good", "CREATE TABLE a(x);"},
+                                 {2, "bad", "CREATE TABLE b(x); INSERT INTO no_such_table VALUES (1);"}};
+  CHECK_THROWS_AS(migrate(db, list, 1), DbError);
+  CHECK(db.prepare("SELECT COUNT(*) FROM sqlite_master WHERE name = 'a'").step());
+  auto b = db.prepare("SELECT COUNT(*) FROM sqlite_master WHERE name = 'b'");
+  b.step();
+  CHECK(b.col_int(0) == 0);
+  auto versions = db.prepare("SELECT COUNT(*) FROM schema_migrations");
+  versions.step();
+  CHECK(versions.col_int(0) == 1);
+}
+
+TEST_CASE("the real migration list applies to an empty database with WAL and foreign keys on") {
+  TempDb t;
+  SqliteStore store(t.path, 1);
+  CHECK(store.schema_version() == all_migrations().back().version);
+  auto mode = store.db().prepare("PRAGMA journal_mode");
+  mode.step();
+  CHECK(mode.col_text(0) == "wal");
+  auto fk = store.db().prepare("PRAGMA foreign_keys");
+  fk.step();
+  CHECK(fk.col_int(0) == 1);
+  // Versions are unique across modules.
+  std::set<int> seen;
+  for (const auto& m : all_migrations()) CHECK(seen.insert(m.version).second);
+  // A second open applies nothing and keeps the data.
+  store.put_team({"t1", "一组", "杭州", ""});
+  SqliteStore again(t.path, 2);
+  CHECK(again.find_team("t1").has_value());
+  CHECK(again.check().empty());
+}
+
+TEST_CASE("a transaction rolls back when it throws or returns problems") {
+  TempDb t;
+  SqliteStore store(t.path, 1);
+  store.put_team({"t1", "一组", "", ""});
+  CHECK_THROWS(store.transaction([&] {
+    store.insert_user(rep("u1", "t1"), "hash");
+    throw std::runtime_error("boom");
+  }));
+  CHECK(!store.find_user("u1"));
+  Problems p = store.transaction([&]() -> Problems {
+    store.insert_user(rep("u1", "t1"), "hash");
+    return {{"nope", "", "不行", "no"}};
+  });
+  CHECK(p.size() == 1);
+  CHECK(!store.find_user("u1"));
+  Result<int> r = store.transaction([&]() -> Result<int> {
+    store.insert_user(rep("u1", "t1"), "hash");
+    return Result<int>::success(7);
+  });
+  CHECK(r.ok());
+  CHECK(store.find_user("u1").has_value());
+}
+
+TEST_CASE("a nested transaction is a savepoint: its failure leaves the outer work") {
+  TempDb t;
+  SqliteStore store(t.path, 1);
+  store.put_team({"t1", "一组", "", ""});
+  store.transaction([&] {
+    store.insert_user(rep("outer", "t1"), "h");
+    Problems inner = store.transaction([&]() -> Problems {
+      store.insert_user(rep("inner", "t1"), "h");
+      return {{"x", "", "", ""}};
+    });
+    CHECK(!inner.empty());
+  });
+  CHECK(store.find_user("outer").has_value());
+  CHECK(!store.find_user("inner").has_value());
+}
+
+TEST_CASE("foreign keys are enforced: a user in an unknown team is refused") {
+  TempDb t;
+  SqliteStore store(t.path, 1);
+  CHECK_THROWS_AS(store.insert_user(rep("u1", "team-missing"), "h"), DbError);
+}
+
+TEST_CASE("the server sequence increases and a rolled-back write gives its number back") {
+  TempDb t;
+  SqliteStore store(t.path, 1);
+  std::int64_t a = store.transaction([&] { return store.next_seq(); });
+  std::int64_t b = store.transaction([&] { return store.next_seq(); });
+  CHECK(b == a + 1);
+  CHECK_THROWS(store.transaction([&] {
+    store.next_seq();
+    throw std::runtime_error("rollback");
+  }));
+  CHECK(store.current_seq() == b);
+}
+
+TEST_CASE("records_since returns only what the scope may see, in sequence order") {
+  TempDb t;
+  SqliteStore store(t.path, 1);
+  store.transaction([&] {
+    for (auto [id, owner, team] : {std::tuple{"c1", "rep1", "team-1"}, std::tuple{"c2", "rep2", "team-1"},
+                                   std::tuple{"c3", "rep8", "team-2"}, std::tuple{"c4", "rep1", "team-1"}}) {
+      auto r = record(id, owner, team);
+      r.seq = store.next_seq();
+      store.put_record(r);
+    }
+  });
+  auto ids = [&](const Scope& s, std::int64_t after = 0) {
+    std::vector<std::string> out;
+    for (const auto& r : store.records_since(s, after, 100)) out.push_back(r.id);
+    return out;
+  };
+  User r1 = rep("rep1", "team-1");
+  User m1{"mgr1", "manager1", "", Role::Manager, "team-1", "", "", true};
+  User admin{"adm", "admin", "", Role::Admin, "", "", "", true};
+  CHECK(ids(scope_for(r1)) == std::vector<std::string>{"c1", "c4"});
+  CHECK(ids(scope_for(m1)) == std::vector<std::string>{"c1", "c2", "c4"});
+  CHECK(ids(scope_for(admin)) == std::vector<std::string>{"c1", "c2", "c3", "c4"});
+  CHECK(ids(scope_for(admin), 2) == std::vector<std::string>{"c3", "c4"});
+  CHECK(store.records_since(scope_for(admin), 0, 2).size() == 2);
+  // An update moves the record to a new sequence number (it is pulled again).
+  store.transaction([&] {
+    auto r = *store.get_record("customer", "c1");
+    r.version++;
+    r.seq = store.next_seq();
+    store.put_record(r);
+  });
+  CHECK(ids(scope_for(r1)) == std::vector<std::string>{"c4", "c1"});
+  CHECK(store.records_of_type("customer", scope_for(m1)).size() == 3);
+}
+
+TEST_CASE("scopes: rep own, manager team, admin all, a teamless manager only own") {
+  User r{"u1", "rep1", "", Role::Rep, "team-1", "", "", true};
+  User m{"m1", "manager1", "", Role::Manager, "team-1", "", "", true};
+  User lonely{"m9", "manager9", "", Role::Manager, "", "", "", true};
+  User a{"a", "admin", "", Role::Admin, "", "", "", true};
+  CHECK(in_scope(scope_for(r), "u1", "team-1"));
+  CHECK(!in_scope(scope_for(r), "u2", "team-1"));
+  CHECK(in_scope(scope_for(m), "u2", "team-1"));
+  CHECK(!in_scope(scope_for(m), "u9", "team-2"));
+  CHECK(in_scope(scope_for(a), "anyone", "team-7"));
+  CHECK(!in_scope(scope_for(lonely), "u1", ""));
+  CHECK(in_scope(scope_for(lonely), "m9", ""));
+}
+
+TEST_CASE("login failure windows count per account and per address, and success clears the account") {
+  TempDb t;
+  SqliteStore store(t.path, 1);
+  store.record_login_attempt("rep1", "10.0.0.1", 100, false);
+  store.record_login_attempt("REP1", "10.0.0.2", 200, false);  // usernames are case-insensitive
+  store.record_login_attempt("rep2", "10.0.0.1", 300, false);
+  store.record_login_attempt("rep1", "10.0.0.1", 50, false);    // outside the window below
+  auto acct = store.account_failures("rep1", 100);
+  CHECK(acct.count == 2);
+  CHECK(acct.oldest == 100);
+  CHECK(store.address_failures("10.0.0.1", 0).count == 3);
+  store.clear_account_failures("rep1");
+  CHECK(store.account_failures("rep1", 0).count == 0);
+  CHECK(store.address_failures("10.0.0.1", 0).count == 3);
+}
+
+TEST_CASE("device numbers are short, unique and stable per client") {
+  TempDb t;
+  SqliteStore store(t.path, 1);
+  store.put_team({"t1", "一组", "", ""});
+  store.insert_user(rep("u1", "t1"), "h");
+  int a = store.device_number("client-a", "u1", 1);
+  int b = store.device_number("client-b", "u1", 2);
+  CHECK(a == 1);
+  CHECK(b == 2);
+  CHECK(store.device_number("client-a", "u1", 3) == a);
+}
+
+TEST_CASE("an online backup is a complete, consistent copy") {
+  TempDb t;
+  SqliteStore store(t.path, 1);
+  store.put_team({"t1", "一组", "杭州", ""});
+  store.insert_user(rep("u1", "t1"), "h");
+  const std::string to = t.dir + "/copy.db";
+  store.backup_to(to);
+  SqliteStore copy(to, 2);
+  CHECK(copy.find_user("u1").has_value());
+  CHECK(copy.find_team("t1")->region == "杭州");
+  CHECK(copy.check().empty());
+}
+
+}  // TEST_SUITE
