@@ -79,29 +79,34 @@ Instant outbox_backoff(int failed_attempts, const OutboxPolicy& policy) {
   return std::min(d, policy.max_backoff);
 }
 
-DeliveryReport outbox_deliver_due(sqlite3* db, Instant now, const OutboxSender& send, const OutboxPolicy& policy) {
+DeliveryReport outbox_deliver_due(sqlite3* db, Instant now, const OutboxSender& send, const OutboxPolicy& policy,
+                                  const DbSection& section) {
+  auto with_db = [&](const std::function<void()>& work) {
+    if (section) section(work);
+    else work();
+  };
   DeliveryReport report;
-  {
-    // A row left "sending" by a crash is retried once its lease is over (see the header).
-    Stmt s(db, "UPDATE outbox SET status='pending', last_error='interrupted while sending' "
-               "WHERE status='sending' AND next_attempt_at <= ?");
-    s.bind(1, now - policy.sending_lease).run();
-  }
   std::vector<OutboxRow> due;
-  {
+  with_db([&] {
+    // A row left "sending" by a crash is retried once its lease is over (see the header).
+    Stmt r(db, "UPDATE outbox SET status='pending', last_error='interrupted while sending' "
+               "WHERE status='sending' AND next_attempt_at <= ?");
+    r.bind(1, now - policy.sending_lease).run();
     Stmt s(db, std::string("SELECT ") + kColumns +
                    " FROM outbox WHERE status='pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?");
     s.bind(1, now).bind(2, policy.batch);
     while (s.step()) due.push_back(read_row(s));
-  }
+  });
   for (auto& row : due) {
-    {
+    bool claimed = false;
+    with_db([&] {
       // Claim: only one deliverer (another thread, another tick) may send a given row.
       Stmt s(db, "UPDATE outbox SET status='sending', attempts=attempts+1, next_attempt_at=? "
                  "WHERE id=? AND status='pending'");
       s.bind(1, now).bind(2, row.id).run();
-      if (xsql::changes(db) != 1) continue;
-    }
+      claimed = xsql::changes(db) == 1;
+    });
+    if (!claimed) continue;
     row.attempts += 1;
     DeliveryOutcome outcome;
     try {
@@ -109,19 +114,21 @@ DeliveryReport outbox_deliver_due(sqlite3* db, Instant now, const OutboxSender& 
     } catch (const std::exception& e) {
       outcome = {false, std::string("sender threw: ") + e.what()};
     }
-    if (outcome.delivered) {
-      Stmt s(db, "UPDATE outbox SET status='delivered', delivered_at=?, last_error='' WHERE id=?");
-      s.bind(1, now).bind(2, row.id).run();
-      ++report.delivered;
-    } else if (row.attempts >= policy.max_attempts) {
-      Stmt s(db, "UPDATE outbox SET status='dead', last_error=? WHERE id=?");
-      s.bind(1, outcome.error.substr(0, 500)).bind(2, row.id).run();
-      ++report.dead;
-    } else {
-      Stmt s(db, "UPDATE outbox SET status='pending', last_error=?, next_attempt_at=? WHERE id=?");
-      s.bind(1, outcome.error.substr(0, 500)).bind(2, now + outbox_backoff(row.attempts, policy)).bind(3, row.id).run();
-      ++report.retried;
-    }
+    with_db([&] {
+      if (outcome.delivered) {
+        Stmt s(db, "UPDATE outbox SET status='delivered', delivered_at=?, last_error='' WHERE id=?");
+        s.bind(1, now).bind(2, row.id).run();
+        ++report.delivered;
+      } else if (row.attempts >= policy.max_attempts) {
+        Stmt s(db, "UPDATE outbox SET status='dead', last_error=? WHERE id=?");
+        s.bind(1, outcome.error.substr(0, 500)).bind(2, row.id).run();
+        ++report.dead;
+      } else {
+        Stmt s(db, "UPDATE outbox SET status='pending', last_error=?, next_attempt_at=? WHERE id=?");
+        s.bind(1, outcome.error.substr(0, 500)).bind(2, now + outbox_backoff(row.attempts, policy)).bind(3, row.id).run();
+        ++report.retried;
+      }
+    });
   }
   return report;
 }

@@ -67,8 +67,13 @@ bool outbox_enqueue(sqlite3* db, const OutboxMessage& m, Instant now);
 // Delay before the next attempt after `failed_attempts` failures (1 → base, 2 → 2×base, …, capped).
 Instant outbox_backoff(int failed_attempts, const OutboxPolicy& policy = {});
 
+// Runs a piece of database work under the connection's lock/transaction (the server passes
+// store.transaction); the default runs it directly. Sending happens between such pieces, unlocked.
+using DbSection = std::function<void(const std::function<void()>&)>;
+
 // Delivers every due row (status pending, next_attempt_at ≤ now), oldest first, one at a time.
-DeliveryReport outbox_deliver_due(sqlite3* db, Instant now, const OutboxSender& send, const OutboxPolicy& policy = {});
+DeliveryReport outbox_deliver_due(sqlite3* db, Instant now, const OutboxSender& send, const OutboxPolicy& policy = {},
+                                  const DbSection& section = {});
 
 // Rows for the admin view, newest first; status "" = all.
 std::vector<OutboxRow> outbox_list(sqlite3* db, const std::string& status, int limit, std::int64_t before_id = 0);

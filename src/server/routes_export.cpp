@@ -1,0 +1,126 @@
+// R35 lists out (CSV with BOM, XLSX) scoped by role, and R1 lead import (dry run → preview with
+// per-row errors; apply → all rows in one transaction, or none).
+#include <filesystem>
+#include <set>
+
+#include "core/codec.h"
+#include "core/phone.h"
+#include "core/settings.h"
+#include "core/time.h"
+#include "server/auth.h"
+#include "server/db.h"
+#include "server/export_tables.h"
+#include "server/extras_records.h"
+#include "server/http_json.h"
+#include "server/ids.h"
+#include "server/lead_csv_import.h"
+#include "server/routes_extras.h"
+#include "server/store.h"
+
+namespace cl::server {
+
+namespace {
+
+ExportData load_export_data(sqlite3* db, const User& me) {
+  ExportData d;
+  const RecordFilter f = filter_for(scope_for(me));
+  d.users = load_users(db);
+  d.teams = load_teams(db);
+  d.settings = default_settings();
+  auto s = load_record_bodies(db, "settings", {RecordFilter::Kind::All, ""});
+  if (!s.empty())
+    if (auto dec = decode<Settings>(s.back()); dec.ok()) d.settings = dec.value;
+  d.customers = load_records<Customer>(db, "customer", f);
+  d.leads = load_records<Lead>(db, "lead", f);
+  d.opportunities = load_records<Opportunity>(db, "opportunity", f);
+  d.quotes = load_records<Quote>(db, "quote", f);
+  d.invoices = load_records<Invoice>(db, "invoice", f);
+  d.payments = load_records<Payment>(db, "payment", f);
+  return d;
+}
+
+std::string attachment(const std::string& name) {
+  return "attachment; filename=\"" + name + "\"";
+}
+
+}  // namespace
+
+void register_export_routes(ApiRouter& r, ServerContext& ctx) {
+  r.get(R"(/api/v1/export/([a-z_]{1,40})\.(csv|xlsx))", [&ctx](const httplib::Request& req, httplib::Response& res) {
+    auto me = require_user(req, res, ctx);
+    if (!me) return;
+    const std::string list = req.matches[1], format = req.matches[2];
+    std::optional<ExportTable> table;
+    ctx.store.read([&] {
+      const auto& names = export_list_names();
+      if (std::find(names.begin(), names.end(), list) == names.end()) return;
+      table = build_export_table(list, load_export_data(ctx.db->raw(), *me), ctx.now());
+    });
+    if (!table) return write_error(res, 404, "not_found", "unknown export list");
+    const std::string file = list + "-" + to_iso_date(beijing_date(ctx.now())) + "." + format;
+    res.set_header("Content-Disposition", attachment(file));
+    res.set_header("Cache-Control", "private, no-store");
+    if (format == "csv") return res.set_content(export_csv(*table), "text/csv; charset=utf-8");
+    auto x = export_xlsx(*table, std::filesystem::path(ctx.config.data_dir) / "tmp");
+    if (!x.ok()) return write_problems(res, x.problems, 500);
+    res.set_content(std::move(x.value), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+  });
+
+  // Body: the CSV file's bytes (Content-Type text/csv or application/octet-stream).
+  r.post("/api/v1/leads/import", [&ctx](const httplib::Request& req, httplib::Response& res) {
+    auto me = require_role(req, res, ctx, {Role::Manager, Role::Admin});
+    if (!me) return;
+    const std::string dry = req.has_param("dry_run") ? req.get_param_value("dry_run") : "1";
+    if (dry != "0" && dry != "1") return write_error(res, 400, "invalid_parameter", "dry_run must be 0 or 1");
+    if (req.body.empty()) return write_error(res, 400, "empty_body", "send the CSV file as the request body");
+    if (req.body.size() > ctx.config.max_json_bytes) return write_error(res, 413, "too_large", "the file is too large");
+    const Instant now = ctx.now();
+    LeadImportPreview preview;
+    int imported = 0;
+    std::string batch_id;
+    ctx.store.transaction([&] {
+      sqlite3* db = ctx.db->raw();
+      std::vector<std::string> phones;
+      for (const auto& l : load_records<Lead>(db, "lead", {RecordFilter::Kind::All, ""}))
+        if (auto np = normalize_phone(l.phone); np.valid()) phones.push_back(np.digits);
+      preview = preview_lead_csv(req.body, phones);
+      if (dry == "1" || !preview.ok()) return false;  // nothing written
+      batch_id = new_uuid_v7(now);
+      for (auto& row : preview.rows) {
+        Lead l = row.lead;
+        l.meta.id = new_uuid_v7(now);
+        l.meta.created_at = l.meta.updated_at = now;
+        l.meta.version = 1;
+        l.status = LeadStatus::Imported;
+        l.import_batch_id = batch_id;
+        l.imported_at = now;
+        RecordRow rec;
+        rec.type = "lead";
+        rec.id = l.meta.id;
+        rec.owner_id = "";
+        rec.team_id = me->role == Role::Manager ? me->team_id : "";  // unassigned, visible to the importing team
+        rec.region = l.region;
+        rec.seq = ctx.store.next_seq();
+        rec.version = 1;
+        rec.body = encode(l).dump();
+        rec.updated_at = now;
+        ctx.store.put_record(rec);
+        ++imported;
+      }
+      return true;
+    });
+    json out = lead_import_preview_json(preview);
+    out["dry_run"] = dry == "1";
+    out["imported"] = imported;
+    if (!batch_id.empty()) out["import_batch_id"] = batch_id;
+    if (dry == "0" && !preview.ok()) {
+      out["error"] = {{"code", "import_rejected"},
+                      {"message", "no lead was imported: fix the rows listed and try again"},
+                      {"fields", json::array()}};
+      return write_json(res, out, 422);
+    }
+    write_json(res, out, dry == "1" ? 200 : 201);
+  });
+}
+
+}  // namespace cl::server

@@ -1,0 +1,232 @@
+#include "server/scheduler.h"
+
+#include <cstdio>
+#include <map>
+
+#include "core/billing.h"
+#include "core/codec.h"
+#include "core/leads.h"
+#include "core/money.h"
+#include "core/repurchase.h"
+#include "core/settings.h"
+#include "core/time.h"
+#include "server/db.h"
+#include "server/extras_records.h"
+#include "server/notify_inbox.h"
+#include "server/notify_smtp.h"
+#include "server/store.h"
+
+namespace cl::server {
+
+namespace {
+
+const User* find_user(const SchedulerData& d, const Id& id) {
+  for (const auto& u : d.users)
+    if (u.id == id) return &u;
+  return nullptr;
+}
+
+const User* manager_of(const SchedulerData& d, const User& rep) {
+  for (const auto& t : d.teams)
+    if (t.id == rep.team_id && !t.manager_id.empty()) return find_user(d, t.manager_id);
+  return nullptr;
+}
+
+Notice notice_for(const User& to, std::string kind, std::string subject_type, std::string subject_id, std::string key) {
+  Notice n;
+  n.kind = std::move(kind);
+  n.recipient_id = to.id;
+  n.recipient_team_id = to.team_id;
+  n.recipient_mobile = to.phone;
+  n.recipient_email = to.email;
+  n.subject_type = std::move(subject_type);
+  n.subject_id = std::move(subject_id);
+  n.dedupe_key = std::move(key);
+  return n;
+}
+
+std::string hours_text(Instant ms) { return std::to_string(ms / kHour); }
+
+// R11 stall levels. Interim rule in the server until core A's stall_policy.h lands (then this
+// function becomes a call to it): level 1 to the owner (DingTalk) once the current stay is older
+// than the stage's stall_hours; level 2 to the owner's manager (WeCom) escalation_hours after level 1
+// was sent; one of each per stay (dedupe keys carry the stay's entered_at), never a third.
+void stall_notices(const SchedulerData& d, const SentLookup& sent, Instant now, std::vector<Notice>& out) {
+  std::map<Id, std::string> customer_names;
+  for (const auto& c : d.customers) customer_names[c.meta.id] = c.name;
+  for (const auto& o : d.opportunities) {
+    if (o.meta.deleted || o.status != OpportunityStatus::Open || o.stages.empty()) continue;
+    const StageVisit& stay = o.stages.back();
+    const StageDef* def = find_stage(d.settings, stay.stage);
+    const Instant threshold = static_cast<Instant>(def ? def->stall_hours : 48) * kHour;
+    if (now - stay.entered_at < threshold) continue;
+    const User* rep = find_user(d, o.meta.owner_id);
+    if (!rep) continue;
+    const std::string stage_name = def ? def->name_zh : "阶段 " + std::to_string(stay.stage + 1);
+    const std::string stage_en = def ? def->name_en : "stage " + std::to_string(stay.stage + 1);
+    const std::string customer = customer_names.count(o.customer_id) ? customer_names[o.customer_id] : "";
+    const std::string key1 = "stall1:" + o.meta.id + ":" + std::to_string(stay.entered_at);
+    Notice n1 = notice_for(*rep, "stall_level1", "opportunity", o.meta.id, key1);
+    n1.title_zh = "商机停滞提醒：" + o.title;
+    n1.title_en = "Stalled opportunity: " + o.title;
+    n1.body_zh = "客户「" + customer + "」的商机「" + o.title + "」已在「" + stage_name + "」阶段停留 " +
+                 hours_text(now - stay.entered_at) + " 小时，请尽快推进或说明原因。";
+    n1.body_en = "Opportunity \"" + o.title + "\" has been in stage " + stage_en + " for " +
+                 hours_text(now - stay.entered_at) + " h.";
+    n1.channels = {"dingtalk"};
+    out.push_back(n1);
+
+    auto level1_at = sent(key1);
+    if (!level1_at) continue;  // level 1 goes out this tick; level 2 waits for its own delay
+    if (now - *level1_at < static_cast<Instant>(d.settings.escalation_hours) * kHour) continue;
+    const User* manager = manager_of(d, *rep);
+    if (!manager) continue;
+    Notice n2 = notice_for(*manager, "stall_level2", "opportunity", o.meta.id,
+                           "stall2:" + o.meta.id + ":" + std::to_string(stay.entered_at));
+    n2.title_zh = "商机停滞升级：" + o.title;
+    n2.title_en = "Stall escalated: " + o.title;
+    n2.body_zh = "销售 " + rep->display_name + " 的商机「" + o.title + "」（客户：" + customer + "）在「" + stage_name +
+                 "」阶段停留 " + hours_text(now - stay.entered_at) + " 小时，一级提醒后仍未推进。";
+    n2.body_en = rep->display_name + "'s opportunity \"" + o.title + "\" is still stalled after the level-1 reminder.";
+    n2.channels = {"wecom"};
+    out.push_back(n2);
+  }
+}
+
+void reminder_notices(const SchedulerData& d, const std::vector<Reminder>& reminders, Instant now, const char* kind,
+                      const char* title_zh, const char* title_en, std::vector<Notice>& out) {
+  for (const auto& r : reminders) {
+    if (r.due_at > now) continue;
+    const User* to = find_user(d, r.recipient_id);
+    if (!to) continue;
+    Notice n = notice_for(*to, kind, r.subject_type, r.subject_id, r.dedupe_key);
+    n.title_zh = title_zh;
+    n.title_en = title_en;
+    n.body_zh = r.text_zh;
+    n.body_en = r.text_en;
+    n.channels = {"dingtalk"};
+    out.push_back(n);
+  }
+}
+
+}  // namespace
+
+std::vector<Notice> due_notices(const SchedulerData& d, const SentLookup& sent, Instant now) {
+  std::vector<Notice> out;
+  stall_notices(d, sent, now, out);
+  // R2: untouched leads (core B's rule and dedupe key).
+  reminder_notices(d, untouched_lead_alerts(d.leads, d.settings, now), now, "untouched_lead", "线索未跟进提醒",
+                   "Untouched lead", out);
+  // R15/R19: repurchase windows opening (core B's rule and dedupe key).
+  reminder_notices(d, repurchase_reminders(d.customers, d.contracts, d.products, d.settings, beijing_date(now)), now,
+                   "repurchase_window", "复购提醒", "Repurchase window", out);
+  // R21: overdue invoices — one reminder per invoice and due date, to the owner.
+  std::map<Id, std::string> customer_names;
+  for (const auto& c : d.customers) customer_names[c.meta.id] = c.name;
+  for (const auto& o : overdue_invoices(d.invoices, d.payments, now)) {
+    const User* to = find_user(d, o.owner_id);
+    if (!to) continue;
+    Notice n = notice_for(*to, "invoice_overdue", "invoice", o.invoice_id,
+                          "overdue:" + o.invoice_id + ":" + to_iso_date(o.due_on));
+    n.title_zh = "回款逾期提醒：" + o.code;
+    n.title_en = "Invoice overdue: " + o.code;
+    n.body_zh = "客户「" + customer_names[o.customer_id] + "」的发票 " + o.code + " 已逾期 " + std::to_string(o.days_overdue) +
+                " 天，未回款 " + format_yuan(o.open) + "。";
+    n.body_en = "Invoice " + o.code + " is " + std::to_string(o.days_overdue) + " days overdue, open " + format_yuan(o.open) + ".";
+    n.channels = {"dingtalk"};
+    out.push_back(n);
+  }
+  return out;
+}
+
+namespace {
+
+SchedulerData load_data(ServerContext& ctx) {
+  SchedulerData d;
+  sqlite3* db = ctx.db->raw();
+  const RecordFilter all{RecordFilter::Kind::All, ""};
+  d.settings = default_settings();
+  auto settings = load_record_bodies(db, "settings", all);
+  if (!settings.empty())
+    if (auto s = decode<Settings>(settings.back()); s.ok()) d.settings = s.value;
+  d.users = load_users(db);
+  d.teams = load_teams(db);
+  d.opportunities = load_records<Opportunity>(db, "opportunity", all);
+  d.leads = load_records<Lead>(db, "lead", all);
+  d.customers = load_records<Customer>(db, "customer", all);
+  d.contracts = load_records<Contract>(db, "contract", all);
+  d.products = load_records<Product>(db, "product", all);
+  d.invoices = load_records<Invoice>(db, "invoice", all);
+  d.payments = load_records<Payment>(db, "payment", all);
+  return d;
+}
+
+SmtpConfig smtp_from_config(const Config& c) {
+  SmtpConfig s;
+  s.url = c.option("smtp-url");
+  s.username = c.option("smtp-user");
+  s.password = c.option("smtp-password");
+  s.require_tls = c.option("smtp-tls") == "1";
+  return s;
+}
+
+}  // namespace
+
+DeliveryReport deliver_outbox_now(ServerContext& ctx, Instant now) {
+  auto sender = make_channel_sender(smtp_from_config(ctx.config), ctx.config.option("smtp-from", "noreply@closeloop.local"),
+                                    ctx.config.option("smtp-from-name", "Closeloop 销售管理"));
+  return outbox_deliver_due(ctx.db->raw(), now, sender, {},
+                            [&ctx](const std::function<void()>& work) { ctx.store.transaction([&] { work(); }); });
+}
+
+SchedulerReport run_scheduler_tick(ServerContext& ctx, Instant now) {
+  SchedulerReport report;
+  ctx.store.transaction([&] {
+    sqlite3* db = ctx.db->raw();
+    SchedulerData data = load_data(ctx);
+    SentLookup sent = [db](const std::string& key) -> std::optional<Instant> {
+      auto item = inbox_find_by_key(db, key);
+      if (!item) return std::nullopt;
+      return item->created_at;
+    };
+    auto notices = due_notices(data, sent, now);
+    report.notices = static_cast<int>(notices.size());
+    for (const auto& n : notices) {
+      auto r = send_notice(db, n, now);
+      report.inbox_added += r.inbox_added ? 1 : 0;
+      report.queued += static_cast<int>(r.queued.size());
+      if (r.inbox_added)
+        for (auto& s : r.skipped) report.skipped.push_back(n.dedupe_key + ": " + s);
+    }
+  });
+  report.delivery = deliver_outbox_now(ctx, now);
+  return report;
+}
+
+SchedulerThread::SchedulerThread(ServerContext& ctx, Instant period) : ctx_(ctx) {
+  if (ctx.config.option("scheduler") == "off") return;
+  thread_ = std::thread([this, period] {
+    std::unique_lock<std::mutex> lock(mu_);
+    while (!stop_) {
+      lock.unlock();
+      try {
+        run_scheduler_tick(ctx_, ctx_.now());
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "scheduler tick failed: %s\n", e.what());
+      }
+      lock.lock();
+      cv_.wait_for(lock, std::chrono::milliseconds(period), [this] { return stop_; });
+    }
+  });
+}
+
+SchedulerThread::~SchedulerThread() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+}  // namespace cl::server
