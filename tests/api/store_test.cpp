@@ -85,12 +85,15 @@ TEST_CASE("the real migration list applies to an empty database with WAL and for
   TempDb t;
   SqliteStore store(t.path, 1);
   CHECK(store.schema_version() == all_migrations().back().version);
-  auto mode = store.db().prepare("PRAGMA journal_mode");
-  mode.step();
-  CHECK(mode.col_text(0) == "wal");
-  auto fk = store.db().prepare("PRAGMA foreign_keys");
-  fk.step();
-  CHECK(fk.col_int(0) == 1);
+  {
+    // (Scoped: a statement left mid-result would hold the connection's implicit transaction open.)
+    auto mode = store.db().prepare("PRAGMA journal_mode");
+    mode.step();
+    CHECK(mode.col_text(0) == "wal");
+    auto fk = store.db().prepare("PRAGMA foreign_keys");
+    fk.step();
+    CHECK(fk.col_int(0) == 1);
+  }
   // Versions are unique across modules.
   std::set<int> seen;
   for (const auto& m : all_migrations()) CHECK(seen.insert(m.version).second);
