@@ -28,6 +28,9 @@ std::string local_storage_get(const std::string& key);
 void local_storage_set(const std::string& key, const std::string& value);
 void local_storage_remove(const std::string& key);
 
+// Status for screen readers (an aria-live region: a canvas has no accessible text).
+void announce(const std::string& text);
+
 // Back to the HTML login form: revokes the token (POST /api/v1/auth/logout), clears localStorage.
 void logout_to_login_form();
 // Tell the page (HTML login form, <html lang>) which UI language is active: "zh" / "en".

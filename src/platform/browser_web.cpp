@@ -38,6 +38,7 @@ EM_JS(int, js_online, (), { return navigator.onLine ? 1 : 0; });
 EM_JS(double, js_date_now, (), { return Date.now(); });
 EM_JS(int, js_coarse, (), { return Module.clPlatform.coarse() ? 1 : 0; });
 EM_JS(void, js_logout, (), { Module.clPlatform.logout(); });
+EM_JS(void, js_announce, (const char* t), { Module.clPlatform.setLiveRegion(UTF8ToString(t)); });
 EM_JS(void, js_page_lang, (const char* c), { Module.clPlatform.setPageLang(UTF8ToString(c)); });
 EM_JS(void, js_set_timeout, (int id, int ms), { Module.clPlatform.setTimeout(id, ms); });
 EM_JS(void, js_pick_file, (int id, const char* accept, int camera), {
@@ -83,6 +84,7 @@ std::string local_storage_get(const std::string& key) { return take(js_ls_get(ke
 void local_storage_set(const std::string& key, const std::string& value) { js_ls_set(key.c_str(), value.c_str()); }
 void local_storage_remove(const std::string& key) { js_ls_remove(key.c_str()); }
 void logout_to_login_form() { js_logout(); }
+void announce(const std::string& text) { js_announce(text.c_str()); }
 void set_page_language(const char* code) { js_page_lang(code); }
 
 void pick_file(const std::string& accept, bool camera, std::function<void(PickedFile)> done) {

@@ -30,7 +30,8 @@ int g_frames = 0;
 double g_last_frame_ms = 0;
 int g_fb_w = 0, g_fb_h = 0;
 
-constexpr double kAwakeAfterEventMs = 400;
+// Long enough for ImGui's hover delays and tooltip fades to finish before the loop pauses.
+constexpr double kAwakeAfterEventMs = 1000;
 
 app::FrameFacts measure() {
   app::FrameFacts f;

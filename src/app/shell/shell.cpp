@@ -89,6 +89,7 @@ void update_document_title() {
   t += tr("app.name_full");
   if (t != g_shell.title_shown) {
     platform::set_document_title(t);
+    platform::announce(t);
     g_shell.title_shown = t;
   }
 }

@@ -52,7 +52,7 @@ bool touch_button(const char* label, const ImVec2& size) {
 
 bool copy_button(const char* id, const std::string& text) {
   ImGui::PushID(id);
-  const bool clicked = ImGui::SmallButton(tr("common.copy"));
+  const bool clicked = ImGui::Button(tr("common.copy"));   // a full-height target: tablets tap it
   ImGui::PopID();
   if (clicked) {
     platform::copy_to_clipboard(text);   // runs inside the gesture frame: the browser allows it
