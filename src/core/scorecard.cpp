@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -69,7 +70,8 @@ Scorecard compute_scorecard(const ScorecardData& data, const ScorecardManualInpu
         created.emplace(c.meta.id, c.meta.created_at);
     std::unordered_set<Id> contacted;
     for (const auto& a : activities) {
-      if (!outbound(a.kind) || a.customer_id.empty()) continue;
+      // only actions after the earliest creation in scope can be a first contact: skip the rest cheaply
+      if (a.at < period_start || !outbound(a.kind) || a.customer_id.empty() || created.empty()) continue;
       auto it = created.find(a.customer_id);
       if (it != created.end() && a.at >= it->second && a.at <= it->second + kDay) contacted.insert(a.customer_id);
     }
@@ -109,10 +111,14 @@ Scorecard compute_scorecard(const ScorecardData& data, const ScorecardManualInpu
   // #3 daily reports made of objective actions
   {
     Indicator i = make(3, "销售日报包含客观动作", "Daily reports built from objective actions", "≥80%", "≥80%");
-    std::unordered_map<std::string, bool> rep_days;  // "<rep>|<beijing day number>" → has objective action
+    // key = (owner index, Beijing day) packed in 64 bits: no string building per activity
+    std::unordered_map<std::string, std::uint32_t> owner_index;
+    std::unordered_map<std::uint64_t, bool> rep_days;
     for (const auto& a : activities) {
       if (a.at < period_start || a.at > now || a.meta.owner_id.empty()) continue;
-      const std::string key = a.meta.owner_id + "|" + std::to_string((a.at + kBeijingOffset) / kDay);
+      auto [it, fresh] = owner_index.try_emplace(a.meta.owner_id, static_cast<std::uint32_t>(owner_index.size()));
+      const std::uint64_t key = (static_cast<std::uint64_t>(it->second) << 32) |
+                                static_cast<std::uint32_t>((a.at + kBeijingOffset) / kDay);
       bool& objective = rep_days[key];
       if (a.kind != ActivityKind::Note) objective = true;
     }
@@ -134,15 +140,18 @@ Scorecard compute_scorecard(const ScorecardData& data, const ScorecardManualInpu
     Indicator i = make(4, "历史成交客户6个月内复购率", "Past customers repurchasing within 6 months", "≥25%", "≥25%");
     const Date today = beijing_date(now);
     const Date cutoff = add_months(today, -6);
-    std::unordered_set<Id> past, recent;
+    // one map, flags per customer (1 = deal before the cutoff, 2 = deal since): no per-set nodes
+    std::unordered_map<std::string_view, std::uint8_t> deals;
+    deals.reserve(contracts.size());
     for (const auto& c : contracts) {
       if (c.meta.deleted || c.status != ContractStatus::Signed) continue;
-      if (c.signed_on < cutoff) past.insert(c.customer_id);
-      else if (!(today < c.signed_on)) recent.insert(c.customer_id);
+      if (c.signed_on < cutoff) deals[c.customer_id] |= 1;
+      else if (!(today < c.signed_on)) deals[c.customer_id] |= 2;
     }
-    for (const auto& id : past) {
+    for (const auto& [id, flags] : deals) {
+      if (!(flags & 1)) continue;
       ++i.denominator;
-      if (recent.count(id)) ++i.numerator;
+      if (flags & 2) ++i.numerator;
     }
     i.value = rate_bp(i.numerator, i.denominator);
     i.passed = i.denominator > 0 && i.value >= 2500;
@@ -260,17 +269,24 @@ Scorecard compute_scorecard(const ScorecardData& data, const ScorecardManualInpu
     Indicator i = make(9, "销售团队周均有效客户触达数（含方案/报价/演示）", "Effective customer touches per rep per week", "≥15 家",
                        "≥15");
     const Instant start = now - 28 * kDay;
-    std::unordered_map<Id, std::unordered_set<std::string>> touched;  // rep → "<week>|<customer>"
+    // distinct (rep, week, customer) triples; customers and reps interned to small integers
+    std::unordered_map<std::string_view, std::uint32_t> customer_index, rep_index;
+    std::unordered_set<std::uint64_t> triples;
+    std::unordered_map<std::uint32_t, std::int64_t> per_rep;
     for (const auto& a : activities) {
       if (a.at < start || a.at > now || !effective_touch(a.kind) || a.customer_id.empty()) continue;
-      touched[a.meta.owner_id].insert(std::to_string((now - a.at) / (7 * kDay)) + "|" + a.customer_id);
+      const auto cust = customer_index.try_emplace(a.customer_id, static_cast<std::uint32_t>(customer_index.size())).first->second;
+      const auto rep = rep_index.try_emplace(a.meta.owner_id, static_cast<std::uint32_t>(rep_index.size())).first->second;
+      const std::uint64_t week = static_cast<std::uint64_t>((now - a.at) / (7 * kDay));  // 0..4
+      const std::uint64_t key = (static_cast<std::uint64_t>(rep) << 40) | (week << 32) | cust;
+      if (triples.insert(key).second) ++per_rep[rep];
     }
     std::int64_t reps = 0, total = 0;
     for (const auto& u : users) {
       if (u.role != Role::Rep || !u.active) continue;
       ++reps;
-      auto it = touched.find(u.id);
-      if (it != touched.end()) total += static_cast<std::int64_t>(it->second.size());
+      auto it = rep_index.find(u.id);
+      if (it != rep_index.end()) total += per_rep[it->second];
     }
     i.numerator = total;
     i.denominator = reps * 4;  // rep-weeks
@@ -288,6 +304,7 @@ Scorecard compute_scorecard(const ScorecardData& data, const ScorecardManualInpu
     for (const auto& u : users)
       if (!u.active) gone.insert(u.id);
     std::int64_t moved = 0, left_behind = 0;
+    if (!gone.empty()) {  // nobody left: nothing to scan
     for (const auto& c : customers) {
       if (c.meta.deleted) continue;
       if (gone.count(c.meta.owner_id)) ++left_behind;
@@ -299,6 +316,7 @@ Scorecard compute_scorecard(const ScorecardData& data, const ScorecardManualInpu
     for (const auto& l : leads)
       if (!l.meta.deleted && l.status != LeadStatus::Converted && l.status != LeadStatus::Dropped && gone.count(l.meta.owner_id))
         ++left_behind;
+    }
     i.numerator = moved;
     i.denominator = moved + left_behind;
     i.value = i.denominator ? rate_bp(moved, i.denominator) : 10000;

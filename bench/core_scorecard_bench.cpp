@@ -1,0 +1,136 @@
+// R13 + R29 benchmark: the funnel and the ten-indicator health scorecard over 1M opportunities —
+// what a manager's dashboard recomputes (target ≤ 50 ms native, wasm ≤ 2× native; scripts/bench-core
+// runs both trees and prints the ratio). Synthetic, deterministic data shaped like the demo set
+// (splitmix64 from demo_data.h): 1M opportunities with 1–5 stays and evidence on every stay left,
+// 250k customers, 500k activities in the last 90 days, 200k contracts, 33 users in 4 teams.
+// Prints one line per measurement: "<name> median_ms=<x> cpu_ms=<y> n=<count> ...".
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <string>
+#include <vector>
+
+#include "core/demo_data.h"
+#include "core/funnel.h"
+#include "core/scorecard.h"
+#include "core/settings.h"
+#include "core/time.h"
+
+using namespace cl;
+
+namespace {
+
+double last_cpu_ms = 0;
+template <class F>
+double median_ms(int runs, F f) {
+  std::vector<double> wall, cpu;
+  for (int i = 0; i < runs; ++i) {
+    auto a = std::chrono::steady_clock::now();
+    std::clock_t ca = std::clock();
+    f();
+    std::clock_t cb = std::clock();
+    auto b = std::chrono::steady_clock::now();
+    wall.push_back(std::chrono::duration<double, std::milli>(b - a).count());
+    cpu.push_back(1000.0 * static_cast<double>(cb - ca) / CLOCKS_PER_SEC);
+  }
+  std::sort(wall.begin(), wall.end());
+  std::sort(cpu.begin(), cpu.end());
+  last_cpu_ms = cpu[cpu.size() / 2];
+  return wall[wall.size() / 2];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const size_t n = argc > 1 ? static_cast<size_t>(std::atol(argv[1])) : 1'000'000;
+  const int runs = argc > 2 ? std::atoi(argv[2]) : 7;
+  const Settings settings = default_settings();
+  const Instant now = *parse_iso_instant("2026-11-27T02:00:00Z");
+  demo::SplitMix64 rng(2026);
+
+  std::vector<Team> teams;
+  std::vector<User> users;
+  for (int t = 0; t < 4; ++t) {
+    teams.push_back({"t" + std::to_string(t), "team", "杭州", "m" + std::to_string(t)});
+    User m;
+    m.id = "m" + std::to_string(t);
+    m.role = Role::Manager;
+    m.team_id = teams.back().id;
+    users.push_back(m);
+  }
+  for (int r = 0; r < 28; ++r) {
+    User u;
+    u.id = "r" + std::to_string(r);
+    u.team_id = "t" + std::to_string(r / 7);
+    users.push_back(u);
+  }
+  const size_t n_customers = n / 4, n_activities = n / 2, n_contracts = n / 5;
+  std::vector<Customer> customers(n_customers);
+  for (size_t i = 0; i < n_customers; ++i) {
+    customers[i].meta.id = "c" + std::to_string(i);
+    customers[i].meta.owner_id = "r" + std::to_string(i % 28);
+    customers[i].meta.created_at = now - static_cast<Instant>(rng.below(720)) * kDay - static_cast<Instant>(rng.below(24)) * kHour;
+  }
+  std::vector<Opportunity> opps(n);
+  for (size_t i = 0; i < n; ++i) {
+    Opportunity& o = opps[i];
+    o.meta.id = "o" + std::to_string(i);
+    o.meta.owner_id = "r" + std::to_string(i % 28);
+    o.customer_id = "c" + std::to_string(i % n_customers);
+    Instant t = now - static_cast<Instant>(rng.below(365)) * kDay;
+    o.meta.created_at = t;
+    const int stays = 1 + static_cast<int>(rng.below(5));
+    o.stages.reserve(static_cast<size_t>(stays));
+    for (int k = 0; k < stays; ++k) {
+      StageVisit v;
+      v.stage = k;
+      v.entered_at = t;
+      const Instant d = static_cast<Instant>(rng.below(10 * 24)) * kHour;
+      if (k + 1 < stays) {
+        v.left_at = t + d;
+        v.evidence.emplace_back();
+        v.evidence.back().kind = "需求确认书";
+      }
+      o.stages.push_back(std::move(v));
+      t += d;
+    }
+    const auto r = rng.below(8);
+    if (r == 0) { o.status = OpportunityStatus::Won; o.stages.back().left_at = t; o.stages.back().evidence.emplace_back(); o.closed_at = t; }
+    if (r == 1) { o.status = OpportunityStatus::Lost; o.stages.back().left_at = t; o.closed_at = t; }
+  }
+  std::vector<Activity> activities(n_activities);
+  static const ActivityKind kinds[] = {ActivityKind::Visit, ActivityKind::Call, ActivityKind::MessageSent, ActivityKind::ProposalSent,
+                                       ActivityKind::QuoteSent, ActivityKind::Demo, ActivityKind::Note, ActivityKind::ReplyReceived};
+  for (size_t i = 0; i < n_activities; ++i) {
+    Activity& a = activities[i];
+    a.meta.owner_id = "r" + std::to_string(rng.below(28));
+    a.kind = kinds[rng.below(8)];
+    a.at = now - static_cast<Instant>(rng.below(90 * 24)) * kHour;
+    a.customer_id = "c" + std::to_string(rng.below(n_customers));
+  }
+  std::vector<Contract> contracts(n_contracts);
+  for (size_t i = 0; i < n_contracts; ++i) {
+    contracts[i].customer_id = "c" + std::to_string(rng.below(n_customers));
+    contracts[i].status = ContractStatus::Signed;
+    contracts[i].signed_on = beijing_date(now - static_cast<Instant>(rng.below(720)) * kDay);
+  }
+
+  FunnelScratch scratch;
+  Funnel funnel;
+  double f_ms = median_ms(runs, [&] { funnel = compute_funnel(opps, settings, {}, now, scratch); });
+  std::printf("funnel median_ms=%.2f cpu_ms=%.2f n=%zu open=%lld\n", f_ms, last_cpu_ms, n, static_cast<long long>(funnel.open_total));
+
+  ScorecardData data{&users, &teams, &customers, &opps, &activities, &contracts, nullptr};
+  Scorecard sc;
+  double s_ms = median_ms(runs, [&] { sc = compute_scorecard(data, {}, now); });
+  std::printf("scorecard median_ms=%.2f cpu_ms=%.2f n=%zu score=%d\n", s_ms, last_cpu_ms, n, sc.score);
+
+  double both = median_ms(runs, [&] {
+    funnel = compute_funnel(opps, settings, {}, now, scratch);
+    sc = compute_scorecard(data, {}, now);
+  });
+  std::printf("funnel_plus_scorecard median_ms=%.2f cpu_ms=%.2f n=%zu\n", both, last_cpu_ms, n);
+  return 0;
+}
