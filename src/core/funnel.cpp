@@ -23,8 +23,11 @@ int bp(std::int64_t num, std::int64_t den) {
   return static_cast<int>(mul_div_round(num, 10000, den));
 }
 
-template <class Get>
-Funnel funnel_impl(size_t count, Get get, const Settings& s, FunnelPeriod period, Instant now, FunnelScratch& scratch) {
+// The one funnel algorithm; View abstracts full records vs the compact projection.
+//   v.size(), v.skip(i), v.status(i), v.closed_at(i), v.stay_count(i),
+//   v.stage(i, j), v.entered(i, j), v.left(i, j)
+template <class View>
+Funnel funnel_impl(const View& v, const Settings& s, FunnelPeriod period, Instant now, FunnelScratch& scratch) {
   const size_t n = s.stages.size();
   Funnel f;
   f.stages.resize(n);
@@ -37,36 +40,39 @@ Funnel funnel_impl(size_t count, Get get, const Settings& s, FunnelPeriod period
   if (scratch.durations.size() < n) scratch.durations.resize(n);
   for (size_t k = 0; k < n; ++k) scratch.durations[k].clear();
   std::vector<__int128> dwell_sum(n, 0);
-  // Bitmask of reached stages for one opportunity; more than 64 stages would be absurd.
+  const size_t count = v.size();
   for (size_t i = 0; i < count; ++i) {
-    const Opportunity& o = get(i);
-    if (o.meta.deleted || o.stages.empty()) continue;
-    const bool open = o.status == OpportunityStatus::Open;
-    const int cur = o.stages.back().stage;
+    if (v.skip(i)) continue;
+    const size_t stays = v.stay_count(i);
+    if (stays == 0) continue;
+    const OpportunityStatus status = v.status(i);
+    const bool open = status == OpportunityStatus::Open;
+    const int cur = v.stage(i, stays - 1);
     if (open && cur >= 0 && static_cast<size_t>(cur) < n) {
       ++f.stages[static_cast<size_t>(cur)].open_now;
       ++f.open_total;
     }
-    const bool in_cohort = period.contains(o.stages.front().entered_at);
-    std::uint64_t reached = 0;
-    for (const StageVisit& v : o.stages) {
-      if (v.stage < 0 || static_cast<size_t>(v.stage) >= n) continue;
-      const size_t k = static_cast<size_t>(v.stage);
-      if (in_cohort && k < 64) reached |= std::uint64_t{1} << k;
-      if (!period.contains(v.entered_at)) continue;
-      Instant end = v.left_at != 0 ? v.left_at : (open ? now : (o.closed_at != 0 ? o.closed_at : now));
-      Instant d = std::max<Instant>(0, end - v.entered_at);
+    const bool in_cohort = period.contains(v.entered(i, 0));
+    int highest = -1;
+    for (size_t j = 0; j < stays; ++j) {
+      const int stage = v.stage(i, j);
+      if (stage < 0 || static_cast<size_t>(stage) >= n) continue;
+      const size_t k = static_cast<size_t>(stage);
+      if (stage > highest) highest = stage;
+      const Instant entered = v.entered(i, j);
+      if (!period.contains(entered)) continue;
+      const Instant left = v.left(i, j);
+      const Instant closed = v.closed_at(i);
+      Instant end = left != 0 ? left : (open ? now : (closed != 0 ? closed : now));
+      Instant d = end > entered ? end - entered : 0;
       scratch.durations[k].push_back(d);
       dwell_sum[k] += d;
     }
     if (in_cohort) {
       ++f.cohort;
-      if (o.status == OpportunityStatus::Won) ++f.won;
-      if (o.status == OpportunityStatus::Lost) ++f.lost;
+      if (status == OpportunityStatus::Won) ++f.won;
+      if (status == OpportunityStatus::Lost) ++f.lost;
       // Reaching stage k implies having passed every earlier one (no skipping, R9).
-      int highest = -1;
-      for (size_t k = 0; k < n && k < 64; ++k)
-        if (reached & (std::uint64_t{1} << k)) highest = static_cast<int>(k);
       for (int k = 0; k <= highest; ++k) ++f.stages[static_cast<size_t>(k)].reached;
     }
   }
@@ -83,11 +89,43 @@ Funnel funnel_impl(size_t count, Get get, const Settings& s, FunnelPeriod period
   return f;
 }
 
+template <class Get>
+struct RecordView {
+  size_t n;
+  Get get;
+  size_t size() const { return n; }
+  bool skip(size_t i) const { return get(i).meta.deleted; }
+  OpportunityStatus status(size_t i) const { return get(i).status; }
+  Instant closed_at(size_t i) const { return get(i).closed_at; }
+  size_t stay_count(size_t i) const { return get(i).stages.size(); }
+  int stage(size_t i, size_t j) const { return get(i).stages[j].stage; }
+  Instant entered(size_t i, size_t j) const { return get(i).stages[j].entered_at; }
+  Instant left(size_t i, size_t j) const { return get(i).stages[j].left_at; }
+};
+template <class Get>
+RecordView<Get> record_view(size_t n, Get get) { return {n, get}; }
+
+struct FactsView {
+  const FunnelFacts& f;
+  const std::vector<char>* owner_in_scope;  // nullptr = all
+  size_t size() const { return f.size(); }
+  bool skip(size_t i) const {
+    return f.status_[i] == FunnelFacts::kSkip || (owner_in_scope && !(*owner_in_scope)[f.owner_[i]]);
+  }
+  OpportunityStatus status(size_t i) const { return static_cast<OpportunityStatus>(f.status_[i]); }
+  Instant closed_at(size_t i) const { return f.closed_at_[i]; }
+  size_t stay_count(size_t i) const { return f.stay_count_[i]; }
+  int stage(size_t i, size_t j) const { return f.stay_stage_[f.stay_begin_[i] + j]; }
+  Instant entered(size_t i, size_t j) const { return f.stay_entered_[f.stay_begin_[i] + j]; }
+  Instant left(size_t i, size_t j) const { return f.stay_left_[f.stay_begin_[i] + j]; }
+};
+
 }  // namespace
 
 Funnel compute_funnel(std::span<const Opportunity> opps, const Settings& s, FunnelPeriod period, Instant now,
                       FunnelScratch& scratch) {
-  return funnel_impl(opps.size(), [&](size_t i) -> const Opportunity& { return opps[i]; }, s, period, now, scratch);
+  return funnel_impl(record_view(opps.size(), [&](size_t i) -> const Opportunity& { return opps[i]; }), s, period, now,
+                     scratch);
 }
 
 Funnel compute_funnel(std::span<const Opportunity> opps, const Settings& s, FunnelPeriod period, Instant now) {
@@ -97,7 +135,81 @@ Funnel compute_funnel(std::span<const Opportunity> opps, const Settings& s, Funn
 
 Funnel compute_funnel(std::span<const Opportunity* const> opps, const Settings& s, FunnelPeriod period, Instant now,
                       FunnelScratch& scratch) {
-  return funnel_impl(opps.size(), [&](size_t i) -> const Opportunity& { return *opps[i]; }, s, period, now, scratch);
+  return funnel_impl(record_view(opps.size(), [&](size_t i) -> const Opportunity& { return *opps[i]; }), s, period, now,
+                     scratch);
+}
+
+FunnelFacts::FunnelFacts(std::span<const Opportunity> opps) {
+  const size_t n = opps.size();
+  stay_begin_.resize(n);
+  stay_count_.resize(n);
+  status_.resize(n);
+  owner_.resize(n);
+  closed_at_.resize(n);
+  size_t stays = 0;
+  for (const auto& o : opps) stays += o.stages.size();
+  stay_entered_.reserve(stays);
+  stay_left_.reserve(stays);
+  stay_stage_.reserve(stays);
+  for (size_t i = 0; i < n; ++i) set(i, opps[i]);
+}
+
+std::uint32_t FunnelFacts::intern_owner(const Id& id) {
+  auto [it, inserted] = owner_index_.try_emplace(id, static_cast<std::uint32_t>(owners_.size()));
+  if (inserted) owners_.push_back(id);
+  return it->second;
+}
+
+void FunnelFacts::set(size_t i, const Opportunity& o) {
+  status_[i] = o.meta.deleted ? kSkip : static_cast<std::uint8_t>(o.status);
+  owner_[i] = intern_owner(o.meta.owner_id);
+  closed_at_[i] = o.closed_at;
+  stay_begin_[i] = static_cast<std::uint32_t>(stay_stage_.size());
+  stay_count_[i] = static_cast<std::uint32_t>(o.stages.size());
+  for (const auto& v : o.stages) {
+    stay_stage_.push_back(static_cast<std::int16_t>(v.stage));
+    stay_entered_.push_back(v.entered_at);
+    stay_left_.push_back(v.left_at);
+  }
+}
+
+void FunnelFacts::update(size_t i, const Opportunity& o) {
+  if (i >= size()) {
+    size_t n = i + 1;
+    stay_begin_.resize(n);
+    stay_count_.resize(n);
+    status_.resize(n, kSkip);
+    owner_.resize(n);
+    closed_at_.resize(n);
+  }
+  set(i, o);
+}
+
+void FunnelFacts::compact() {
+  std::vector<Instant> entered, left;
+  std::vector<std::int16_t> stage;
+  for (size_t i = 0; i < size(); ++i) {
+    std::uint32_t b = stay_begin_[i];
+    stay_begin_[i] = static_cast<std::uint32_t>(stage.size());
+    for (std::uint32_t j = 0; j < stay_count_[i]; ++j) {
+      entered.push_back(stay_entered_[b + j]);
+      left.push_back(stay_left_[b + j]);
+      stage.push_back(stay_stage_[b + j]);
+    }
+  }
+  stay_entered_ = std::move(entered);
+  stay_left_ = std::move(left);
+  stay_stage_ = std::move(stage);
+}
+
+Funnel compute_funnel(const FunnelFacts& facts, const Settings& s, FunnelPeriod period, Instant now,
+                      FunnelScratch& scratch, std::span<const Id> owner_ids) {
+  if (owner_ids.empty()) return funnel_impl(FactsView{facts, nullptr}, s, period, now, scratch);
+  std::vector<char> in_scope(facts.owners_.size(), 0);
+  for (size_t k = 0; k < facts.owners_.size(); ++k)
+    for (const Id& id : owner_ids)
+      if (facts.owners_[k] == id) in_scope[k] = 1;
+  return funnel_impl(FactsView{facts, &in_scope}, s, period, now, scratch);
 }
 
 bool is_objective_activity(ActivityKind kind) { return kind != ActivityKind::Note; }

@@ -171,3 +171,45 @@ TEST_CASE("the fake-talk window follows the settings") {
   CHECK(fake_talk_flags(opps, {}, s, 12 * D).empty());
   CHECK(fake_talk_flags(opps, {}, s, 13 * D).size() == 1);
 }
+
+TEST_CASE("the compact projection gives the same funnel as the records, for any owner scope") {
+  std::vector<Opportunity> opps = {
+      make("a", {{0, 10, 0}}),
+      make("b", {{0, 10, 11}, {1, 11, 0}}),
+      make("c", {{0, 10, 11}, {1, 11, 12}, {2, 12, 13}, {1, 13, 0}}),
+      make("d", {{0, 12, 13}, {1, 13, 14}}, OpportunityStatus::Lost, 14),
+      make("w", {{0, 1, 2}, {1, 2, 3}, {2, 3, 4}, {3, 4, 5}, {4, 5, 6}}, OpportunityStatus::Won, 6),
+  };
+  opps[1].meta.owner_id = opps[3].meta.owner_id = "u-rep2";
+  FunnelFacts facts(opps);
+  FunnelScratch scratch;
+  FunnelPeriod p{0, 20 * D};
+  auto same = [](const Funnel& x, const Funnel& y) {
+    REQUIRE(x.stages.size() == y.stages.size());
+    for (size_t k = 0; k < x.stages.size(); ++k) {
+      CHECK(x.stages[k].open_now == y.stages[k].open_now);
+      CHECK(x.stages[k].reached == y.stages[k].reached);
+      CHECK(x.stages[k].conversion_bp == y.stages[k].conversion_bp);
+      CHECK(x.stages[k].dwell_samples == y.stages[k].dwell_samples);
+      CHECK(x.stages[k].mean_dwell_ms == y.stages[k].mean_dwell_ms);
+      CHECK(x.stages[k].median_dwell_ms == y.stages[k].median_dwell_ms);
+    }
+    CHECK(x.cohort == y.cohort);
+    CHECK(x.won == y.won);
+    CHECK(x.lost == y.lost);
+  };
+  same(compute_funnel(facts, kS, p, 30 * D, scratch), compute_funnel(opps, kS, p, 30 * D));
+  std::vector<Opportunity> rep2 = {opps[1], opps[3]};
+  std::vector<Id> scope = {"u-rep2"};
+  Funnel mine = compute_funnel(facts, kS, p, 30 * D, scratch, scope);
+  same(mine, compute_funnel(rep2, kS, p, 30 * D));
+  CHECK(mine.cohort == 2);
+
+  // An update (a stage move) is reflected, before and after compaction.
+  opps[0].stages[0].left_at = 15 * D;
+  opps[0].stages.push_back(StageVisit{1, 15 * D, 0, "u"});
+  facts.update(0, opps[0]);
+  same(compute_funnel(facts, kS, p, 30 * D, scratch), compute_funnel(opps, kS, p, 30 * D));
+  facts.compact();
+  same(compute_funnel(facts, kS, p, 30 * D, scratch), compute_funnel(opps, kS, p, 30 * D));
+}
