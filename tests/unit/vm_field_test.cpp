@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "app/vm/customer_profile_vm.h"
+#include "app/vm/funnel_widget_vm.h"
 #include "app/vm/new_customer_form_vm.h"
 #include "app/vm/opportunity_card_vm.h"
 #include "app/vm/quick_log_vm.h"
@@ -268,4 +269,36 @@ TEST_CASE("the opportunities list shows open ones first with their stage names")
   CHECK(rows[0].customer_name == "杭州某医疗器械有限公司");
   CHECK(rows[0].stage_name_zh == f.settings.stages[0].name_zh);
   CHECK(opportunity_rows(f.replica, f.settings, "rep9").empty());
+}
+
+TEST_CASE("the funnel widget counts my open opportunities per stage and follows replica changes") {
+  LocalReplica r;
+  Settings s = default_settings();
+  auto opp = [](const std::string& id, const std::string& owner, int stage, Instant entered) {
+    Opportunity o;
+    o.meta.id = id;
+    o.meta.owner_id = owner;
+    o.meta.created_at = entered;
+    for (int i = 0; i <= stage; ++i) {
+      StageVisit v;
+      v.stage = i;
+      v.entered_at = entered + i * kDay;
+      if (i < stage) v.left_at = entered + (i + 1) * kDay;
+      o.stages.push_back(v);
+    }
+    return o;
+  };
+  const Instant now = 100 * kDay;
+  r.upsert(opp("o1", "rep1", 0, now - kDay));
+  r.upsert(opp("o2", "rep1", 1, now - 5 * kDay));
+  r.upsert(opp("o3", "rep2", 1, now - 5 * kDay));
+  FunnelWidgetVM vm;
+  const Funnel& f = vm.load(r, s, "rep1", now);
+  REQUIRE(f.stages.size() == 5);
+  CHECK(f.stages[0].open_now == 1);
+  CHECK(f.stages[1].open_now == 1);
+  CHECK(f.open_total == 2);
+  CHECK(f.stages[0].mean_dwell_ms > 0);
+  r.upsert(opp("o4", "rep1", 1, now - 2 * kDay));
+  CHECK(vm.load(r, s, "rep1", now).stages[1].open_now == 2);
 }

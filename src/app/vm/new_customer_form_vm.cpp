@@ -96,6 +96,12 @@ Result<Id> NewCustomerFormVM::handle(const SubmitNewCustomer&, const LocalReplic
                          "This may duplicate an existing customer; confirm to save anyway"}};
     return Result<Id>::failure(problems_);
   }
+  if (ids.device_number() == 0 && retry_code_.empty()) {
+    // R5: codes need this device's number, handed out once online (POST /api/v1/sync/register).
+    problems_ = {Problem{"device_not_registered", "", "本设备尚未注册，请联网一次后再新建客户",
+                         "This device is not registered yet; go online once before creating customers"}};
+    return Result<Id>::failure(problems_);
+  }
   const Id id = retry_id_.empty() ? ids.new_id(now) : retry_id_;
   const std::string code = retry_code_.empty() ? ids.next_customer_code(replica) : retry_code_;
   Customer c = build(id, code, owner_id, now);

@@ -341,9 +341,15 @@ void SyncClient::on_pull_reply(const HttpReply& r, Instant now) {
   outbox_.on_pull(last_mid_, page.rejections);
   replay_pending(now);
 
-  sync::Json changes = sync::Json::array();
-  for (const auto& ch : page.changes) changes.push_back(sync::to_json(ch));
-  storage_.append_page(changes.dump(), cursor_, last_mid_, outbox_.to_json().dump());
+  if (!page.changes.empty()) {
+    sync::Json changes = sync::Json::array();
+    for (const auto& ch : page.changes) changes.push_back(sync::to_json(ch));
+    storage_.append_page(changes.dump(), cursor_, last_mid_, outbox_.to_json().dump());
+  } else {
+    // An empty poll writes no page (storage would fill with "[]" values every 30 s); a stale stored
+    // cursor only means re-pulling a page after a reload, which upserts idempotently.
+    persist_outbox();
+  }
 
   status_.records_received += page.changes.size();
   ++status_.pages_received;
