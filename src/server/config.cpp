@@ -30,7 +30,7 @@ commands:
   serve (default)     run the HTTP server; an empty data folder gets demo data (--no-demo skips)
   create-user         --username U --password P --role rep|manager|admin [--team TEAM_ID] [--display-name N]
   reset-password      --username U --password P        (also ends the user's sessions)
-  seed-demo           [--scale demo|large]             (empty database only)
+  seed-demo           [--scale demo|large|users]       (empty database only; serve takes --scale too)
   import-csv          --file F.csv --type leads|customers [--dry-run]
   backup              --to FILE                        (SQLite online backup; safe while serving)
   check               integrity_check + foreign_key_check; exit 1 on problems
@@ -122,8 +122,8 @@ bool parse_config(int argc, char** argv, Config& c, std::string& error) {
   if (c.has_option("no-demo")) c.seed_demo = false;
   if (c.has_option("scale")) {
     c.demo_scale = c.option("scale");
-    if (c.demo_scale != "demo" && c.demo_scale != "large") {
-      error = "--scale must be demo or large";
+    if (c.demo_scale != "demo" && c.demo_scale != "large" && c.demo_scale != "users") {
+      error = "--scale must be demo, large or users (people and teams only)";
       return false;
     }
   }

@@ -2,7 +2,9 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <set>
 
+#include "server/sqlite_store.h"
 #include "server_harness.h"
 
 using namespace cl::apitest;
@@ -12,14 +14,20 @@ TEST_SUITE("cli") {
 
 TEST_CASE("create-user, reset-password and check work on a fresh data folder") {
   const std::string dir = make_temp_dir("closeloop-cli-data");
-  auto seed = run_cli({"seed-demo", "--data", dir, "--fast-hash"});
+  auto seed = run_cli({"seed-demo", "--data", dir, "--fast-hash", "--scale", "users"});
   CHECK(seed.first == 0);
-  CHECK(seed.second.find("33 users") != std::string::npos);
+  CHECK(seed.second.find(" users, 4 teams") != std::string::npos);
+  std::string team2_name;
+  {
+    cl::server::SqliteStore store(dir + "/closeloop.db", 1);
+    CHECK(store.count_users() >= 33);
+    team2_name = store.find_team("team-2")->name;
+  }
   auto again = run_cli({"seed-demo", "--data", dir, "--fast-hash"});
   CHECK(again.first != 0);  // never seeds over real data
 
   auto created = run_cli({"create-user", "--data", dir, "--fast-hash", "--username", "ops1", "--password", "ops-password",
-                          "--role", "manager", "--team", "宁波二组"});
+                          "--role", "manager", "--team", team2_name});
   CHECK(created.first == 0);
   CAPTURE(created.second);
   auto dup = run_cli({"create-user", "--data", dir, "--fast-hash", "--username", "ops1", "--password", "ops-password",
@@ -44,6 +52,34 @@ TEST_CASE("create-user, reset-password and check work on a fresh data folder") {
   auto me = s.client().Get("/api/v1/me", bearer(s.login("ops1", "next-password")));
   CHECK(body_json(me)["team_id"] == "team-2");
   s.stop();
+  fs::remove_all(dir);
+}
+
+TEST_CASE("seed-demo fills an empty database with the generated company, readable ids, intact keys") {
+  const std::string dir = make_temp_dir("closeloop-demo");
+  auto seed = run_cli({"seed-demo", "--data", dir, "--fast-hash"});
+  REQUIRE(seed.first == 0);
+  CAPTURE(seed.second);
+  {
+    cl::server::SqliteStore store(dir + "/closeloop.db", 1);
+    CHECK(store.find_user_by_username("rep28")->user.team_id == "team-4");
+    CHECK(store.find_user_by_username("manager1")->user.id == "user-manager1");
+    CHECK(store.find_team("team-1")->manager_id == "user-manager1");
+    cl::User rep1 = store.find_user_by_username("rep1")->user;
+    auto own = store.records_since(cl::server::scope_for(rep1), 0, 100000);
+    CHECK(own.size() > 50);
+    for (const auto& r : own) CHECK(r.owner_id == "user-rep1");
+    auto all = store.records_since(cl::server::Scope{cl::server::Scope::Kind::All, "", ""}, 0, 1000000);
+    CHECK(all.size() > 2000);
+    std::set<std::string> teams;
+    for (const auto& r : all)
+      if (!r.team_id.empty()) teams.insert(r.team_id);
+    CHECK(teams == std::set<std::string>{"team-1", "team-2", "team-3", "team-4"});
+    // No generator UUID of a person survived the renaming.
+    for (const auto& r : all)
+      if (r.type == "opportunity") CHECK(r.body.find("\"owner_id\":\"user-") != std::string::npos);
+  }
+  CHECK(run_cli({"check", "--data", dir}).first == 0);
   fs::remove_all(dir);
 }
 

@@ -98,7 +98,10 @@ TestServer::TestServer(std::vector<std::string> extra_args, bool with_web, bool 
   }
   for (int attempt = 0; attempt < 3 && pid_ < 0; ++attempt) {
     port_ = free_loopback_port();
-    std::vector<std::string> args = {CLOSELOOP_SERVER_BIN, "serve", "--host", "127.0.0.1", "--fast-hash"};
+    // Demo people and teams only (readable ids user-rep1, team-1, …): each test adds the records it
+    // needs. Pass "--scale", "demo" to get the full generated data set (a later flag wins).
+    std::vector<std::string> args = {CLOSELOOP_SERVER_BIN, "serve", "--host", "127.0.0.1", "--fast-hash",
+                                     "--scale", "users"};
     if (port_from_env) {
       setenv("CLOSELOOP_PORT", std::to_string(port_).c_str(), 1);
       setenv("CLOSELOOP_DATA", data_dir_.c_str(), 1);
