@@ -42,12 +42,19 @@ std::vector<RepurchaseItem> repurchase_items(const std::vector<Contract>& contra
       if (it == last.end() || it->second < c.signed_on) last[key] = c.signed_on;
     }
   }
+  std::map<std::string, Id> product_by_code;
+  for (const auto& p : products) product_by_code[p.model_code] = p.id;
   std::vector<RepurchaseItem> out;
   out.reserve(last.size());
   for (const auto& [key, date] : last) {
     auto pit = product_by_id.find(key.second);
     if (pit == product_by_id.end() || pit->second->usage_cycle_months <= 0) continue;  // no cycle, no window
     const Product& p = *pit->second;
+    // Bought the replacement model since: the old model's window is closed (superseded).
+    if (auto rit = product_by_code.find(p.replacement_model_code); !p.replacement_model_code.empty() && rit != product_by_code.end()) {
+      auto newer = last.find({key.first, rit->second});
+      if (newer != last.end() && !(newer->second < date)) continue;
+    }
     RepurchaseItem item;
     item.customer_id = key.first;
     item.product_id = p.id;

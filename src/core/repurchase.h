@@ -15,7 +15,9 @@
 //   D < today < X      → Overdue   (still 复购预备期, and late: the stock should have run out)
 //   today ≥ X          → Lapsed    (no tag; the lifecycle board shows the customer as dormant)
 // A customer carries the tag 复购预备期 while any of its products is in Prep or Overdue. A new signed
-// contract for the product moves L forward and so ends the window by itself — nothing to reset.
+// contract for the product moves L forward and so ends the window by itself — nothing to reset;
+// buying the product's replacement model (Product.replacement_model_code) on or after L closes the
+// old model's window too (superseded: the customer moved on to the new model).
 //
 // The seed's example: bought October 2024, cycle 14 months, "prep from January 2026". October 2024
 // + 14 months is December 2025, so the stock runs out in December and a window that only *opens* in

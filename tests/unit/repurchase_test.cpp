@@ -130,3 +130,12 @@ TEST_CASE("reminders go only to customers with a deal in the last six months, du
   CHECK(rs[0].text_zh.find("GK-ZR-15") != std::string::npos);
   CHECK(rs[0].dedupe_key == "repurchase:A:gk:2025-03-01");
 }
+
+TEST_CASE("buying the replacement model closes the old model's repurchase window") {
+  Settings s;
+  auto items = repurchase_items({signed_contract("K1", "A", {2024, 10, 15}, {"gk"}), signed_contract("K2", "A", {2025, 11, 1}, {"gk15"})},
+                                products(), s, {2025, 11, 20});
+  REQUIRE(items.size() == 1);
+  CHECK(items[0].product_id == "gk15");
+  CHECK_FALSE(in_repurchase_prep("A", items));
+}
