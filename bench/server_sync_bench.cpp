@@ -1,0 +1,257 @@
+// Load client for sync against the real closeloop-server on loopback (issue 4 benchmark):
+//   1. push throughput in batches of 500 mutations (target ≥ 50k mutations/s on SQLite);
+//   2. pull latency with 200 concurrent connections (target p99 ≤ 20 ms).
+// Bounded request counts, loopback only; prints medians. The server binary is found next to this build
+// (../src/server/closeloop-server) or given as argv[1]. A plain-socket HTTP/1.1 client keeps the bench
+// free of extra dependencies.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <fcntl.h>
+#include <netinet/tcp.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+extern char** environ;
+
+namespace {
+
+using json = nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+double ms_since(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
+
+struct Conn {
+  int fd = -1;
+  ~Conn() { close_(); }
+  void close_() { if (fd >= 0) ::close(fd); fd = -1; }
+  bool open(int port) {
+    close_();
+    fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(static_cast<uint16_t>(port));
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) { close_(); return false; }
+    return true;
+  }
+  // Returns {status, body}; status 0 on a transport error.
+  std::pair<int, std::string> request(const std::string& method, const std::string& path, const std::string& token,
+                                      const std::string& body = "", bool keep_alive = true) {
+    std::string req = method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+    if (!token.empty()) req += "Authorization: Bearer " + token + "\r\n";
+    if (!body.empty() || method == "POST") req += "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
+    req += keep_alive ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n";
+    req += body;
+    for (std::size_t sent = 0; sent < req.size();) {
+      ssize_t n = ::send(fd, req.data() + sent, req.size() - sent, MSG_NOSIGNAL);
+      if (n <= 0) return {0, {}};
+      sent += static_cast<std::size_t>(n);
+    }
+    std::string buf;
+    char tmp[65536];
+    std::size_t header_end = std::string::npos;
+    while ((header_end = buf.find("\r\n\r\n")) == std::string::npos) {
+      ssize_t n = ::recv(fd, tmp, sizeof tmp, 0);
+      if (n <= 0) return {0, {}};
+      buf.append(tmp, static_cast<std::size_t>(n));
+    }
+    const int status = std::atoi(buf.c_str() + 9);
+    std::string headers = buf.substr(0, header_end);
+    for (auto& c : headers) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::size_t len = 0;
+    auto cl = headers.find("content-length:");
+    if (cl != std::string::npos) len = std::strtoull(headers.c_str() + cl + 15, nullptr, 10);
+    std::string out = buf.substr(header_end + 4);
+    while (out.size() < len) {
+      ssize_t n = ::recv(fd, tmp, sizeof tmp, 0);
+      if (n <= 0) return {0, {}};
+      out.append(tmp, static_cast<std::size_t>(n));
+    }
+    return {status, out};
+  }
+};
+
+int free_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t len = sizeof a;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  int port = ntohs(a.sin_port);
+  ::close(fd);
+  return port;
+}
+
+double percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  std::size_t i = static_cast<std::size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
+  return v[std::min(i, v.size() - 1)];
+}
+
+std::string login(int port, const std::string& user) {
+  Conn c;
+  if (!c.open(port)) return {};
+  auto [st, body] = c.request("POST", "/api/v1/auth/login", "", json{{"username", user}, {"password", "demo1234"}}.dump(), false);
+  if (st != 200) return {};
+  return json::parse(body)["token"];
+}
+
+json customer(const std::string& id) {
+  return {{"id", id}, {"code", "B-" + id}, {"name", "杭州某医疗器械有限公司" + id}, {"decision_maker", "王伟"},
+          {"decision_maker_title", "主任"}, {"phone", "13800000000"}, {"main_business", "骨科耗材"},
+          {"tags", {{"customer_type", "三甲医院"}, {"region", "杭州"}, {"first_channel", "展会"}}}};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  namespace fs = std::filesystem;
+  std::string server = argc > 1 ? argv[1] : (fs::canonical("/proc/self/exe").parent_path() / "../src/server/closeloop-server").string();
+  const int push_batches = argc > 2 ? std::atoi(argv[2]) : 20;
+  const int pull_clients = argc > 3 ? std::atoi(argv[3]) : 200;
+  const int pulls_per_client = argc > 4 ? std::atoi(argv[4]) : 10;
+  const std::string threads = std::getenv("BENCH_SERVER_THREADS") ? std::getenv("BENCH_SERVER_THREADS") : "8";
+
+  char tmpl[] = "/tmp/closeloop-sync-bench-XXXXXX";
+  const std::string data = ::mkdtemp(tmpl);
+  const int port = free_port();
+  std::vector<std::string> args = {server, "serve", "--port", std::to_string(port), "--data", data, "--fast-hash", "--threads", threads};
+  std::vector<char*> argvv;
+  for (auto& a : args) argvv.push_back(a.data());
+  argvv.push_back(nullptr);
+  pid_t pid = 0;
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  const std::string log = data + "/server.log";
+  posix_spawn_file_actions_addopen(&fa, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_adddup2(&fa, 1, 2);
+  if (posix_spawn(&pid, server.c_str(), &fa, nullptr, argvv.data(), environ) != 0) {
+    std::fprintf(stderr, "cannot start %s\n", server.c_str());
+    return 2;
+  }
+  bool up = false;
+  for (int i = 0; i < 300 && !up; ++i) {
+    Conn c;
+    if (c.open(port) && c.request("GET", "/api/v1/health", "", "", false).first == 200) up = true;
+    else std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  int rc = 0;
+  if (!up) {
+    std::fprintf(stderr, "server did not come up (log: %s)\n", log.c_str());
+    rc = 2;
+  } else {
+    std::printf("server_sync_bench: server %s on 127.0.0.1:%d, %s worker threads, %u cores\n", server.c_str(), port,
+                threads.c_str(), std::thread::hardware_concurrency());
+    // ---- 1. push throughput -------------------------------------------------------------------
+    const std::string token = login(port, "rep1");
+    Conn c;
+    c.open(port);
+    std::int64_t mid = 1;
+    const std::string client = "bench-dev-1";
+    auto push = [&](const json& ms) {
+      return c.request("POST", "/api/v1/sync/push", token, json{{"client_id", client}, {"schema_version", 1}, {"mutations", ms}}.dump());
+    };
+    json setup = json::array();
+    for (int i = 0; i < 50; ++i)
+      setup.push_back({{"mid", mid++}, {"name", "customer.create"}, {"args", {{"customer", customer("bc" + std::to_string(i))}}}});
+    if (push(setup).first != 200) { std::fprintf(stderr, "setup push failed\n"); rc = 1; }
+    std::vector<double> rates, batch_ms;
+    std::int64_t applied = 0;
+    for (int b = 0; b < push_batches && rc == 0; ++b) {
+      json ms = json::array();
+      for (int i = 0; i < 500; ++i) {
+        const std::string cid = "bc" + std::to_string((b * 500 + i) % 50);
+        if (i % 5 == 4)
+          ms.push_back({{"mid", mid++}, {"name", "customer.update"}, {"args", {{"id", cid}, {"set", {{"address", "西湖区 " + std::to_string(b * 500 + i)}}}}}, {"base_version", 1}});
+        else
+          ms.push_back({{"mid", mid++}, {"name", "activity.log"},
+                        {"args", {{"activity", {{"id", "ba" + std::to_string(b) + "-" + std::to_string(i)}, {"kind", "call"}, {"customer_id", cid}, {"summary", "电话跟进：确认需求与预算"}}}}}});
+      }
+      const std::string body = json{{"client_id", client}, {"schema_version", 1}, {"mutations", ms}}.dump();
+      auto t0 = Clock::now();
+      auto [st, resp] = c.request("POST", "/api/v1/sync/push", token, body);
+      const double ms_taken = ms_since(t0);
+      if (st != 200) { std::fprintf(stderr, "push failed: %d %s\n", st, resp.substr(0, 300).c_str()); rc = 1; break; }
+      auto j = json::parse(resp);
+      for (const auto& r : j["results"]) applied += r["status"] == "applied";
+      batch_ms.push_back(ms_taken);
+      rates.push_back(500.0 / (ms_taken / 1000.0));
+    }
+    if (rc == 0) {
+      std::printf("push: %d batches x 500 mutations (80%% activity.log, 20%% customer.update), %lld applied\n", push_batches,
+                  static_cast<long long>(applied));
+      std::printf("push: median batch %.1f ms, median throughput %.0f mutations/s (p10 %.0f, p90 %.0f)  [target >= 50000]\n",
+                  percentile(batch_ms, 0.5), percentile(rates, 0.5), percentile(rates, 0.1), percentile(rates, 0.9));
+      // Replaying the last batch must apply nothing and is cheap (idempotent push).
+    }
+
+    // ---- 2. pull latency at N concurrent connections -------------------------------------------
+    if (rc == 0) {
+      std::vector<std::string> tokens;
+      for (const char* u : {"rep1", "rep2", "manager1", "admin"}) tokens.push_back(login(port, u));
+      std::vector<std::vector<double>> lat(static_cast<std::size_t>(pull_clients));
+      std::atomic<int> errors{0}, ready{0};
+      std::atomic<bool> go{false};
+      std::vector<std::thread> ts;
+      for (int t = 0; t < pull_clients; ++t) {
+        ts.emplace_back([&, t] {
+          Conn cc;
+          const bool opened = cc.open(port);
+          ++ready;
+          while (!go.load()) std::this_thread::yield();
+          if (!opened) { errors += pulls_per_client; return; }
+          const std::string& tok = tokens[static_cast<std::size_t>(t) % tokens.size()];
+          for (int i = 0; i < pulls_per_client; ++i) {
+            const std::string path = "/api/v1/sync/pull?client_id=bench-pull-" + std::to_string(t) + "&schema_version=1&limit=100";
+            auto t0 = Clock::now();
+            auto [st, body] = cc.request("GET", path, tok);
+            const double ms_taken = ms_since(t0);
+            if (st != 200) {
+              ++errors;
+              cc.open(port);  // the server may close idle keep-alive connections; reconnect
+              continue;
+            }
+            lat[static_cast<std::size_t>(t)].push_back(ms_taken);
+          }
+        });
+      }
+      while (ready.load() < pull_clients) std::this_thread::yield();
+      auto t0 = Clock::now();
+      go = true;
+      for (auto& th : ts) th.join();
+      const double wall = ms_since(t0);
+      std::vector<double> all;
+      for (const auto& v : lat) all.insert(all.end(), v.begin(), v.end());
+      std::printf("pull: %d concurrent keep-alive connections x %d pulls (limit=100, full page from cursor 0), %zu ok, %d errors, %.0f req/s\n",
+                  pull_clients, pulls_per_client, all.size(), errors.load(), static_cast<double>(all.size()) / (wall / 1000.0));
+      std::printf("pull: latency median %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms  [target p99 <= 20 ms]\n",
+                  percentile(all, 0.5), percentile(all, 0.9), percentile(all, 0.99), percentile(all, 1.0));
+    }
+  }
+  ::kill(pid, SIGTERM);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  std::error_code ec;
+  fs::remove_all(data, ec);
+  return rc;
+}

@@ -1,0 +1,482 @@
+// Sync (R32) and scoped reads (R33) against the real closeloop-server binary on loopback.
+#include <doctest/doctest.h>
+
+#include <cctype>
+#include <cstdio>
+#include <functional>
+#include <set>
+
+#include "server/sqlite_store.h"
+#include "server_harness.h"
+
+using namespace cl::apitest;
+
+namespace {
+
+std::string uniq(const std::string& prefix) {
+  static int n = 0;
+  return prefix + "-" + std::to_string(::getpid()) + "-" + std::to_string(++n);
+}
+
+// A device: one login, one client_id, its own increasing mids (what the app's sync client does).
+struct Device {
+  TestServer& s;
+  std::string token;
+  std::string client_id;
+  std::int64_t next_mid = 1;
+
+  Device(TestServer& server, const std::string& user) : s(server), client_id(uniq("dev-" + user)) {
+    auto res = server.client().Post("/api/v1/auth/login", json{{"username", user}, {"password", "demo1234"}}.dump(), "application/json");
+    REQUIRE(res);
+    REQUIRE_MESSAGE(res->status == 200, user << ": " << res->body);
+    token = body_json(res)["token"];
+  }
+
+  json m(const std::string& name, json args, std::int64_t base_version = 0) {
+    return json{{"mid", next_mid++}, {"name", name}, {"args", std::move(args)}, {"base_version", base_version}, {"at", 0}};
+  }
+  httplib::Result push_raw(json mutations, int schema_version = 1) {
+    // {one} in braces is a copy of the element for nlohmann, not a one-element array.
+    if (mutations.is_object()) mutations = json::array({mutations});
+    return s.client().Post("/api/v1/sync/push", bearer(token),
+                           json{{"client_id", client_id}, {"schema_version", schema_version}, {"mutations", mutations}}.dump(),
+                           "application/json");
+  }
+  json push(const json& mutations) {
+    auto res = push_raw(mutations);
+    REQUIRE(res);
+    REQUIRE_MESSAGE(res->status == 200, res->body);
+    return body_json(res);
+  }
+  httplib::Result pull_raw(const std::string& cursor, int limit = 500, const std::string& schema = "1") {
+    httplib::Params p{{"client_id", client_id}, {"limit", std::to_string(limit)}, {"cursor", cursor}};
+    if (!schema.empty()) p.emplace("schema_version", schema);
+    return s.client().Get("/api/v1/sync/pull", p, bearer(token));
+  }
+  json pull(const std::string& cursor = "", int limit = 500) {
+    auto res = pull_raw(cursor, limit);
+    REQUIRE(res);
+    REQUIRE_MESSAGE(res->status == 200, res->body);
+    return body_json(res);
+  }
+  // Everything visible from the start, following has_more: (type,id) -> change.
+  std::map<std::pair<std::string, std::string>, json> pull_all(int page = 500, std::string* cursor_out = nullptr) {
+    std::map<std::pair<std::string, std::string>, json> out;
+    std::string cursor;
+    for (int i = 0; i < 1000; ++i) {
+      json p = pull(cursor, page);
+      for (const auto& c : p["changes"]) {
+        if (c["deleted"].get<bool>()) out.erase({c["type"], c["id"]});
+        else out[{c["type"], c["id"]}] = c;
+      }
+      cursor = p["cursor"];
+      if (!p["has_more"].get<bool>()) break;
+    }
+    if (cursor_out) *cursor_out = cursor;
+    return out;
+  }
+  httplib::Result get(const std::string& path) { return s.client().Get(path, bearer(token)); }
+};
+
+json customer(const std::string& id, const std::string& name = "杭州某医疗器械有限公司") {
+  return json{{"id", id},
+              {"code", "T-" + id},
+              {"name", name},
+              {"decision_maker", "王伟"},
+              {"decision_maker_title", "采购科主任"},
+              {"phone", "13800000000"},
+              {"main_business", "骨科耗材"},
+              {"tags", {{"customer_type", "三甲医院"}, {"region", "杭州"}, {"first_channel", "展会"}}}};
+}
+
+json evidence() {
+  return json::array({{{"sha256", std::string(64, 'e')}, {"file_name", "需求确认书.pdf"}, {"mime_type", "application/pdf"},
+                       {"size_bytes", 2048}, {"kind", "需求确认书"}}});
+}
+
+std::string pct(const std::string& s) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.') out.push_back(static_cast<char>(c));
+    else { out.push_back('%'); out.push_back(hex[c >> 4]); out.push_back(hex[c & 15]); }
+  }
+  return out;
+}
+
+std::string status_of(const json& push_resp, std::size_t i) { return push_resp["results"][i]["status"]; }
+
+// A customer + opportunity + activity owned by `user`, created through sync. Returns their ids.
+struct Owned {
+  std::string customer, opportunity, activity;
+};
+Owned make_records(Device& d, const std::string& tag, const std::string& id_tag = "r") {
+  Owned o{uniq("c-" + id_tag), uniq("o-" + id_tag), uniq("a-" + id_tag)};
+  json r = d.push({d.m("customer.create", {{"customer", customer(o.customer, "机密客户" + tag)}}),
+                   d.m("opportunity.create", {{"opportunity", {{"id", o.opportunity}, {"customer_id", o.customer}, {"title", "机密商机" + tag}, {"expected_amount_fen", 100000}}}}),
+                   d.m("activity.log", {{"activity", {{"id", o.activity}, {"kind", "visit"}, {"customer_id", o.customer}, {"summary", "机密拜访" + tag}}}})});
+  for (int i = 0; i < 3; ++i) REQUIRE_MESSAGE(status_of(r, i) == "applied", r.dump());
+  return o;
+}
+
+// Leads come from CSV import (another module); the tests put them straight into the store file.
+void seed_lead(TestServer& s, const std::string& id, const std::string& owner, const std::string& team) {
+  cl::server::SqliteStore store(s.data_dir() + "/closeloop.db", 0);
+  store.transaction([&] {
+    cl::server::RecordRow row;
+    row.type = "lead";
+    row.id = id;
+    row.owner_id = owner;
+    row.team_id = team;
+    row.seq = store.next_seq();
+    row.version = 1;
+    row.body = json{{"id", id}, {"owner_id", owner}, {"version", 1}, {"company", "机密线索公司"}, {"contact_name", "李娜"},
+                    {"phone", "13700000000"}, {"status", "assigned"}, {"assigned_at", 1}}
+                   .dump();
+    store.put_record(row);
+  });
+}
+
+}  // namespace
+
+TEST_SUITE("sync") {
+
+TEST_CASE("a push replayed one to five times applies once") {
+  for (int replays = 1; replays <= 5; ++replays) {
+    Device d(shared_server(), "rep3");
+    const std::string cid = uniq("c-replay");
+    json batch = {d.m("customer.create", {{"customer", customer(cid)}}),
+                  d.m("customer.update", {{"id", cid}, {"set", {{"address", "西湖区"}}}}, 1),
+                  d.m("activity.log", {{"activity", {{"id", uniq("a")}, {"kind", "call"}, {"customer_id", cid}}}})};
+    json first = d.push(batch);
+    CHECK(first["last_mid"] == 3);
+    for (int i = 0; i < 3; ++i) CHECK(status_of(first, i) == "applied");
+    for (int r = 0; r < replays; ++r) {
+      json again = d.push(batch);
+      CHECK(again["last_mid"] == 3);
+      for (int i = 0; i < 3; ++i) CHECK(status_of(again, i) == "skipped");
+    }
+    auto res = d.get("/api/v1/customers/" + cid);
+    REQUIRE(res);
+    CHECK(body_json(res)["version"] == 2);  // create + one update, however often it was sent
+    auto acts = body_json(d.get("/api/v1/activities?customer_id=" + cid));
+    CHECK(acts["total"] == 1);
+  }
+}
+
+TEST_CASE("a dropped push response is retried with more mutations; the old ones are skipped") {
+  Device d(shared_server(), "rep4");
+  const std::string cid = uniq("c-drop");
+  json m1 = d.m("customer.create", {{"customer", customer(cid)}});
+  json m2 = d.m("activity.log", {{"activity", {{"id", uniq("a")}, {"kind", "visit"}, {"customer_id", cid}}}});
+  d.push({m1, m2});  // the response is "lost": the client never read it
+  json m3 = d.m("activity.log", {{"activity", {{"id", uniq("a")}, {"kind", "call"}, {"customer_id", cid}}}});
+  json retry = d.push({m1, m2, m3});
+  CHECK(status_of(retry, 0) == "skipped");
+  CHECK(status_of(retry, 1) == "skipped");
+  CHECK(status_of(retry, 2) == "applied");
+  CHECK(retry["last_mid"] == 3);
+  CHECK(body_json(d.get("/api/v1/activities?customer_id=" + cid))["total"] == 2);
+  CHECK(d.pull()["last_mid"] == 3);
+}
+
+TEST_CASE("a poison mutation is rejected with its reason and does not block the rest") {
+  Device d(shared_server(), "rep5");
+  const std::string cid = uniq("c-poison");
+  json r = d.push({d.m("customer.create", {{"customer", customer(cid)}}),
+                   d.m("customer.create", {{"customer", {{"id", uniq("c-bad")}, {"name", "缺字段"}}}}),
+                   d.m("no.such.mutation", json::object()),
+                   d.m("opportunity.create", {{"opportunity", {{"id", uniq("o")}, {"customer_id", cid}, {"title", "t"}}}})});
+  CHECK(status_of(r, 0) == "applied");
+  CHECK(status_of(r, 1) == "rejected");
+  CHECK(status_of(r, 2) == "rejected");
+  CHECK(status_of(r, 3) == "applied");
+  CHECK(r["last_mid"] == 4);
+  CHECK(r["results"][1]["problems"][0]["code"] == "required_field_missing");
+  CHECK(r["results"][2]["problems"][0]["code"] == "unknown_mutation");
+  json p = d.pull();
+  std::set<std::int64_t> rejected;
+  for (const auto& rej : p["rejections"]) rejected.insert(rej["mid"].get<std::int64_t>());
+  CHECK(rejected == std::set<std::int64_t>{2, 3});
+  CHECK(p["last_mid"] == 4);
+}
+
+TEST_CASE("two people editing the same opportunity offline: the stage conflict is surfaced, not overwritten") {
+  Device rep(shared_server(), "rep6");
+  Device mgr(shared_server(), "manager1");
+  Owned o = make_records(rep, "conflict");
+  // Both saw version 1 at stage 0. The rep advances first.
+  json a = rep.push({rep.m("opportunity.advance", {{"id", o.opportunity}, {"from_stage", 0}, {"evidence", evidence()}}, 1)});
+  REQUIRE(status_of(a, 0) == "applied");
+  // The manager, still on version 1, moves it back and changes the amount and the title.
+  json b = mgr.push({mgr.m("opportunity.move_back", {{"id", o.opportunity}, {"from_stage", 0}, {"to_stage", 0}, {"reason", "重新确认"}}, 1),
+                     mgr.m("opportunity.update", {{"id", o.opportunity}, {"set", {{"title", "经理改的标题"}, {"expected_amount_fen", 999}}}}, 1)});
+  REQUIRE(status_of(b, 0) == "applied");
+  REQUIRE(b["results"][0]["conflicts"].size() == 1);
+  CHECK(b["results"][0]["conflicts"][0]["field"] == "stage");
+  CHECK(b["results"][0]["conflicts"][0]["server_value"] == 1);
+  CHECK(b["results"][0]["conflicts"][0]["resolution"] == "server_kept");
+  CHECK(b["results"][1]["conflicts"][0]["field"] == "expected_amount_fen");
+  json opp = body_json(rep.get("/api/v1/opportunities/" + o.opportunity));
+  CHECK(opp["stages"].back()["stage"] == 1);
+  CHECK(opp["expected_amount_fen"] == 100000);
+  CHECK(opp["title"] == "经理改的标题");  // ordinary field: last writer wins
+  bool seen = false;
+  const json mgr_pull = mgr.pull();  // keep the temporary alive for the loop
+  for (const auto& c : mgr_pull["conflicts"]) seen |= c["id"] == o.opportunity && c["field"] == "stage";
+  CHECK(seen);
+}
+
+TEST_CASE("pull pages through upserts and tombstones with an opaque cursor") {
+  Device d(shared_server(), "rep7");
+  const std::string cid = uniq("c-page");
+  json batch = json::array({d.m("customer.create", {{"customer", customer(cid)}})});
+  std::vector<std::string> acts;
+  for (int i = 0; i < 24; ++i) {
+    acts.push_back(uniq("a-page"));
+    batch.push_back(d.m("activity.log", {{"activity", {{"id", acts.back()}, {"kind", "call"}, {"customer_id", cid}}}}));
+  }
+  d.push(batch);
+  std::string cursor;
+  auto all = d.pull_all(7, &cursor);
+  int mine = 0;
+  for (const auto& a : acts) mine += all.count({"activity", a});
+  CHECK(mine == 24);
+  CHECK(all.count({"customer", cid}) == 1);
+  json first = d.pull("", 7);
+  CHECK(first["changes"].size() == 7);
+  CHECK(first["has_more"] == true);
+  CHECK(first["cursor"].get<std::string>().find(':') == std::string::npos);  // opaque, not "seq:…"
+  // Delete one: a pull from the last cursor carries exactly its tombstone.
+  d.push({d.m("activity.delete", {{"id", acts[3]}}, 1)});
+  json next = d.pull(cursor);
+  REQUIRE(next["changes"].size() == 1);
+  CHECK(next["changes"][0]["id"] == acts[3]);
+  CHECK(next["changes"][0]["deleted"] == true);
+  CHECK(next["has_more"] == false);
+  CHECK(d.pull(next["cursor"])["changes"].empty());
+  auto bad = d.pull_raw("not-a-cursor!!");
+  REQUIRE(bad);
+  CHECK(bad->status == 400);
+  CHECK(body_json(bad)["error"]["code"] == "bad_cursor");
+}
+
+TEST_CASE("pull is scoped: rep1 never sees rep8's records, manager1 sees team 1 only, admin all") {
+  Device rep1(shared_server(), "rep1"), rep8(shared_server(), "rep8"), rep2(shared_server(), "rep2");
+  Device mgr1(shared_server(), "manager1"), admin(shared_server(), "admin");
+  Owned r1 = make_records(rep1, "s1"), r8 = make_records(rep8, "s8"), r2 = make_records(rep2, "s2");
+  auto v_rep1 = rep1.pull_all(), v_mgr1 = mgr1.pull_all(), v_admin = admin.pull_all();
+  for (const auto& [key, c] : v_rep1) CHECK(c["record"]["owner_id"] == "user-rep1");
+  CHECK(v_rep1.count({"customer", r1.customer}) == 1);
+  CHECK(v_rep1.count({"customer", r8.customer}) == 0);
+  CHECK(v_rep1.count({"customer", r2.customer}) == 0);
+  CHECK(v_mgr1.count({"customer", r1.customer}) == 1);
+  CHECK(v_mgr1.count({"customer", r2.customer}) == 1);
+  CHECK(v_mgr1.count({"opportunity", r8.opportunity}) == 0);
+  std::set<std::string> team1 = {"user-manager1"};
+  for (int i = 1; i <= 7; ++i) team1.insert("user-rep" + std::to_string(i));
+  for (const auto& [key, c] : v_mgr1) CHECK(team1.count(c["record"]["owner_id"].get<std::string>()) == 1);
+  CHECK(v_admin.count({"customer", r8.customer}) == 1);
+  CHECK(v_admin.count({"activity", r2.activity}) == 1);
+}
+
+TEST_CASE("a record reassigned to another team leaves the old scope as a removal on the next pull") {
+  Device rep1(shared_server(), "rep1"), mgr1(shared_server(), "manager1"), admin(shared_server(), "admin");
+  Owned r = make_records(rep1, "move");
+  std::string rep_cursor, mgr_cursor;
+  rep1.pull_all(500, &rep_cursor);
+  mgr1.pull_all(500, &mgr_cursor);
+  json moved = admin.push({admin.m("customer.update", {{"id", r.customer}, {"set", {{"owner_id", "user-rep8"}}}}, 1)});
+  REQUIRE(status_of(moved, 0) == "applied");
+  for (Device* d : {&rep1, &mgr1}) {
+    json p = d->pull(d == &rep1 ? rep_cursor : mgr_cursor);
+    bool removed = false;
+    for (const auto& c : p["changes"]) removed |= c["id"] == r.customer && c["deleted"] == true;
+    CHECK(removed);
+  }
+  CHECK(rep1.get("/api/v1/customers/" + r.customer)->status == 404);
+}
+
+TEST_CASE("schema_version is required on every sync request and only current or previous are accepted") {
+  Device d(shared_server(), "rep2");
+  auto missing = shared_server().client().Post("/api/v1/sync/push", bearer(d.token),
+                                               json{{"client_id", d.client_id}, {"mutations", json::array()}}.dump(), "application/json");
+  REQUIRE(missing);
+  CHECK(missing->status == 400);
+  CHECK(body_json(missing)["error"]["code"] == "schema_version_required");
+  auto future = d.push_raw(json::array(), 99);
+  REQUIRE(future);
+  CHECK(future->status == 400);
+  CHECK(body_json(future)["error"]["code"] == "schema_version_unsupported");
+  auto pull_missing = d.pull_raw("", 10, "");
+  REQUIRE(pull_missing);
+  CHECK(pull_missing->status == 400);
+  CHECK(body_json(pull_missing)["error"]["code"] == "schema_version_required");
+  CHECK(d.pull_raw("", 10, "99")->status == 400);
+  CHECK(d.pull_raw("", 10, "1")->status == 200);
+}
+
+TEST_CASE("a device registers once and keeps its short number; another user cannot take its client id") {
+  const std::string cid = uniq("dev-reg");
+  auto t1 = shared_server().login("rep1"), t2 = shared_server().login("rep2");
+  auto reg = [&](const std::string& t) {
+    return shared_server().client().Post("/api/v1/sync/register", bearer(t), json{{"client_id", cid}}.dump(), "application/json");
+  };
+  auto a = reg(t1), b = reg(t1), c = reg(t2);
+  REQUIRE(a);
+  REQUIRE(b);
+  REQUIRE(c);
+  CHECK(a->status == 200);
+  CHECK(body_json(a)["device_no"] == body_json(b)["device_no"]);
+  CHECK(body_json(a)["device_code"].get<std::string>().size() >= 2);
+  CHECK(c->status == 409);
+}
+
+TEST_CASE("a cursor older than the tombstone horizon must refetch") {
+  TestServer s;
+  Device d(s, "rep1");
+  const std::string cid = uniq("c-h");
+  const std::string aid = uniq("a-h");
+  d.push({d.m("customer.create", {{"customer", customer(cid)}}),
+          d.m("activity.log", {{"activity", {{"id", aid}, {"kind", "call"}, {"customer_id", cid}}}})});
+  std::string old_cursor = d.pull("", 1)["cursor"];  // after the first change only
+  d.push({d.m("activity.delete", {{"id", aid}}, 1)});
+  std::string head;
+  d.pull_all(500, &head);
+  auto admin = s.login("admin");
+  auto purge = s.client().Post("/api/v1/admin/sync/purge-tombstones", bearer(admin), json{{"up_to_seq", 1000000}}.dump(), "application/json");
+  REQUIRE(purge);
+  CHECK(purge->status == 200);
+  CHECK(body_json(purge)["purged"].get<int>() >= 1);
+  auto old = d.pull_raw(old_cursor);
+  REQUIRE(old);
+  CHECK(old->status == 409);
+  CHECK(body_json(old)["error"]["code"] == "must_refetch");
+  CHECK(d.pull_raw("")->status == 200);  // a full refetch always works
+  auto rep_purge = s.client().Post("/api/v1/admin/sync/purge-tombstones", bearer(d.token), json{{"up_to_seq", 1}}.dump(), "application/json");
+  CHECK(rep_purge->status == 403);
+}
+
+TEST_CASE("read endpoints list, search and page within the scope") {
+  Device d(shared_server(), "rep2");
+  const std::string tag = uniq("搜索");
+  Owned r = make_records(d, tag);
+  json list = body_json(d.get("/api/v1/customers?q=" + pct("机密客户" + tag)));
+  INFO(list.dump());
+  REQUIRE(list["total"] == 1);
+  CHECK(list["items"][0]["id"] == r.customer);
+  json opps = body_json(d.get("/api/v1/opportunities?customer_id=" + r.customer));
+  CHECK(opps["total"] == 1);
+  json page = body_json(d.get("/api/v1/activities?limit=1&offset=0"));
+  CHECK(page["items"].size() == 1);
+  CHECK(page["limit"] == 1);
+  CHECK(d.get("/api/v1/customers?limit=abc")->status == 400);
+  CHECK(body_json(d.get("/api/v1/customers/" + r.customer))["name"] == "机密客户" + tag);
+}
+
+TEST_CASE("authorization matrix: each role x each endpoint x a record outside the scope is denied") {
+  TestServer& s = shared_server();
+  Device rep8(s, "rep8"), rep2(s, "rep2");
+  Owned other_team = make_records(rep8, "mx8");    // outside rep1's and manager1's scope
+  Owned same_team = make_records(rep2, "mx2");     // outside rep1's scope only
+  const std::string lead_other = uniq("l-mx8"), lead_same = uniq("l-mx2");
+  seed_lead(s, lead_other, "user-rep8", "team-2");
+  seed_lead(s, lead_same, "user-rep2", "team-1");
+
+  struct Target {
+    Owned rec;
+    std::string lead, label;
+  };
+  struct Caller {
+    std::string user;
+    std::vector<Target> outside;
+  };
+  std::vector<Caller> callers = {
+      {"rep1", {{other_team, lead_other, "other team"}, {same_team, lead_same, "same team, other rep"}}},
+      {"manager1", {{other_team, lead_other, "other team"}}},
+      {"rep9", {{same_team, lead_same, "other team"}}},
+      {"manager2", {{same_team, lead_same, "other team"}}},
+  };
+  int cells = 0;
+  auto denied = [&](bool ok, const std::string& what) {
+    ++cells;
+    CHECK_MESSAGE(ok, what);
+  };
+  const std::string missing_body = body_json(rep2.get("/api/v1/customers/no-such-id")).dump();
+
+  for (auto& caller : callers) {
+    Device d(s, caller.user);
+    for (const auto& t : caller.outside) {
+      const std::string ctx = caller.user + " / " + t.label + " / ";
+      // Reads by id: 404 exactly like a missing record.
+      std::vector<std::pair<std::string, std::string>> by_id = {{"customers", t.rec.customer}, {"opportunities", t.rec.opportunity},
+                                                                {"activities", t.rec.activity}, {"leads", t.lead}};
+      for (const auto& [path, id] : by_id) {
+        auto res = d.get("/api/v1/" + path + "/" + id);
+        denied(res && res->status == 404, ctx + "GET /" + path + "/{id}");
+        if (path == "customers") CHECK(body_json(res).dump() == missing_body);
+      }
+      // Lists, search and counts: nothing of the record shows, not even in "total".
+      std::vector<std::string> lists = {"/api/v1/customers?q=" + pct("机密客户"),
+                                        "/api/v1/opportunities?customer_id=" + t.rec.customer,
+                                        "/api/v1/activities?customer_id=" + t.rec.customer,
+                                        "/api/v1/leads?q=" + pct("机密线索公司")};
+      for (const auto& url : lists) {
+        json body = body_json(d.get(url));
+        bool leaked = false;
+        for (const auto& item : body["items"])
+          leaked |= item["id"] == t.rec.customer || item["id"] == t.rec.opportunity || item["id"] == t.rec.activity || item["id"] == t.lead;
+        if (url.find("customer_id=") != std::string::npos) leaked |= body["total"] != 0;
+        denied(!leaked && body.contains("total"), ctx + "GET " + url.substr(0, url.find('?')));
+      }
+      // Pull: the records never arrive.
+      auto view = d.pull_all();
+      denied(!view.count({"customer", t.rec.customer}) && !view.count({"opportunity", t.rec.opportunity}) &&
+                 !view.count({"activity", t.rec.activity}) && !view.count({"lead", t.lead}),
+             ctx + "GET /sync/pull");
+      // Writes through push: every mutation on the record is rejected as not_found and changes nothing.
+      std::vector<json> writes = {
+          d.m("customer.update", {{"id", t.rec.customer}, {"set", {{"phone", "13000000000"}}}}, 1),
+          d.m("opportunity.create", {{"opportunity", {{"id", uniq("o-x")}, {"customer_id", t.rec.customer}, {"title", "x"}}}}),
+          d.m("opportunity.update", {{"id", t.rec.opportunity}, {"set", {{"title", "x"}}}}, 1),
+          d.m("opportunity.advance", {{"id", t.rec.opportunity}, {"from_stage", 0}, {"evidence", evidence()}}, 1),
+          d.m("opportunity.move_back", {{"id", t.rec.opportunity}, {"from_stage", 0}, {"to_stage", 0}, {"reason", "x"}}, 1),
+          d.m("opportunity.close", {{"id", t.rec.opportunity}, {"outcome", "lost"}, {"reason", "x"}}, 1),
+          d.m("activity.log", {{"activity", {{"id", uniq("a-x")}, {"kind", "call"}, {"customer_id", t.rec.customer}}}}),
+          d.m("activity.delete", {{"id", t.rec.activity}}, 1),
+          d.m("lead.touch", {{"id", t.lead}, {"outcome", "x"}}, 1),
+          d.m("lead.convert", {{"id", t.lead}, {"customer_id", uniq("c-x")}, {"customer_code", uniq("X")}, {"opportunity_id", uniq("o-x")}}, 1),
+      };
+      json r = d.push(json(writes));
+      for (std::size_t i = 0; i < writes.size(); ++i)
+        denied(status_of(r, i) == "rejected" && r["results"][i]["problems"][0]["code"] == "not_found",
+               ctx + "push " + writes[i]["name"].get<std::string>());
+    }
+  }
+  // The owner's copy is untouched by all of the above.
+  json c = body_json(rep8.get("/api/v1/customers/" + other_team.customer));
+  CHECK(c["version"] == 1);
+  CHECK(body_json(rep8.get("/api/v1/opportunities/" + other_team.opportunity))["stages"].size() == 1);
+
+  // No token at all: every endpoint answers 401.
+  std::vector<std::pair<std::string, std::string>> endpoints = {
+      {"GET", "/api/v1/customers"}, {"GET", "/api/v1/customers/" + other_team.customer}, {"GET", "/api/v1/opportunities"},
+      {"GET", "/api/v1/opportunities/" + other_team.opportunity}, {"GET", "/api/v1/leads"}, {"GET", "/api/v1/leads/" + lead_other},
+      {"GET", "/api/v1/activities"}, {"GET", "/api/v1/activities/" + other_team.activity},
+      {"GET", "/api/v1/sync/pull?client_id=x&schema_version=1"}, {"POST", "/api/v1/sync/push"}, {"POST", "/api/v1/sync/register"},
+      {"POST", "/api/v1/admin/sync/purge-tombstones"}};
+  for (const auto& [method, path] : endpoints) {
+    auto res = method == "GET" ? s.client().Get(path) : s.client().Post(path, "{}", "application/json");
+    denied(res && res->status == 401, "anonymous " + method + " " + path);
+  }
+  for (const char* who : {"rep1", "manager1"}) {
+    auto t = s.login(who);
+    auto res = s.client().Post("/api/v1/admin/sync/purge-tombstones", bearer(t), json{{"up_to_seq", 1}}.dump(), "application/json");
+    denied(res && res->status == 403, std::string(who) + " purge-tombstones");
+  }
+  MESSAGE("sync/records authorization matrix: " << cells << " cells");
+  std::printf("sync/records authorization matrix: %d cells\n", cells);
+  CHECK(cells > 100);
+}
+
+}  // TEST_SUITE
