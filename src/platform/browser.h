@@ -11,6 +11,8 @@ void request_redraw();
 // Run `fn` on the main thread after `ms` milliseconds, then redraw. Used for retries/backoff.
 void set_timeout(int ms, std::function<void()> fn);
 double now_ms();          // wall clock, UTC milliseconds (core takes it as `now`)
+double random_unit();     // Math.random() in [0,1): backoff jitter
+void random_bytes(void* out, int n);   // crypto.getRandomValues: record ids (UUIDv7)
 bool is_online();         // navigator.onLine
 bool coarse_pointer();    // matchMedia('(pointer: coarse)')
 

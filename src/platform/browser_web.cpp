@@ -36,6 +36,8 @@ EM_JS(void, js_ls_remove, (const char* k), {
 });
 EM_JS(int, js_online, (), { return navigator.onLine ? 1 : 0; });
 EM_JS(double, js_date_now, (), { return Date.now(); });
+EM_JS(double, js_random_unit, (), { return Math.random(); });
+EM_JS(void, js_random_bytes, (void* out, int n), { crypto.getRandomValues(HEAPU8.subarray(out, out + n)); });
 EM_JS(int, js_coarse, (), { return Module.clPlatform.coarse() ? 1 : 0; });
 EM_JS(void, js_logout, (), { Module.clPlatform.logout(); });
 EM_JS(void, js_announce, (const char* t), { Module.clPlatform.setLiveRegion(UTF8ToString(t)); });
@@ -68,6 +70,8 @@ void set_timeout(int ms, std::function<void()> fn) {
   js_set_timeout(id, ms);
 }
 double now_ms() { return js_date_now(); }
+double random_unit() { return js_random_unit(); }
+void random_bytes(void* out, int n) { js_random_bytes(out, n); }
 bool is_online() { return js_online() != 0; }
 bool coarse_pointer() {
   if (g_coarse < 0) g_coarse = js_coarse();   // stable for a session; avoids a JS call per frame

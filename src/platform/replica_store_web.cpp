@@ -50,7 +50,9 @@ EM_JS(void, js_idb_install, (), {
   // run(name, stores, fn(tx)): one readwrite transaction; errors (quota, abort) reported to C++.
   function run(name, stores, fn) {
     open(name).then(function (db) {
-      const tx = db.transaction(stores, "readwrite");
+      // "strict": complete only once the data is flushed. The outbox is the user's unsent work and
+      // must survive a crash or a tab killed right after "saved" (Chromium defaults to relaxed).
+      const tx = db.transaction(stores, "readwrite", { durability: "strict" });
       tx.onerror = function () { fail(tx.error); };
       tx.onabort = function () { fail(tx.error); };
       fn(tx);
@@ -273,5 +275,48 @@ EMSCRIPTEN_KEEPALIVE void cl_idb_loaded_done(int req, const char* cursor, double
   if (load.done) load.done(std::move(load.state), std::move(err));
   cl::platform::detail::wake();
 }
+
+}  // extern "C"
+
+// --- self-check for the browser tests (window.closeloop.replicaSelfTest): a write and a read-back
+// through the real IndexedDB code, across a page reload. No app data is touched (own database).
+namespace {
+std::string g_selftest_result;
+std::unique_ptr<cl::app::ReplicaStorage> g_selftest_storage;
+}  // namespace
+
+extern "C" {
+
+EMSCRIPTEN_KEEPALIVE void cl_replica_selftest_write(const char* db) {
+  g_selftest_storage = cl::platform::make_indexeddb_storage(db);
+  g_selftest_storage->append_page("[{\"n\":1},{\"n\":2}]", "cursor-1", 7, "{\"entries\":[]}");
+  g_selftest_storage->append_page("[{\"n\":3}]", "cursor-2", 9, "{\"entries\":[1]}");
+  cl::app::PendingEvidence ev{"sha-test", "报价单.pdf", "application/pdf", std::string("%PDF\0\xff", 6)};
+  g_selftest_storage->save_outbox("{\"entries\":[1,2]}", {ev});
+}
+
+EMSCRIPTEN_KEEPALIVE void cl_replica_selftest_load(const char* db) {
+  g_selftest_result.clear();
+  cl::platform::load_indexeddb_replica(db, [](cl::app::StoredState s, std::string error) {
+    std::string pages;
+    for (const auto& p : s.pages) pages += (pages.empty() ? "" : ",") + p;
+    std::string ev;
+    for (const auto& e : s.evidence) {
+      std::string hex;
+      for (unsigned char c : e.bytes) {
+        const char* d = "0123456789abcdef";
+        hex += d[c >> 4];
+        hex += d[c & 15];
+      }
+      ev += (ev.empty() ? "" : ",") + std::string("{\"sha256\":\"") + e.sha256 + "\",\"name\":\"" + e.file_name +
+            "\",\"mime\":\"" + e.mime_type + "\",\"hex\":\"" + hex + "\"}";
+    }
+    g_selftest_result = "{\"error\":\"" + error + "\",\"pages\":[" + pages + "],\"cursor\":\"" + s.cursor +
+                        "\",\"last_mid\":" + std::to_string(s.last_mid) + ",\"outbox\":" +
+                        (s.outbox_json.empty() ? std::string("null") : s.outbox_json) + ",\"evidence\":[" + ev + "]}";
+  });
+}
+
+EMSCRIPTEN_KEEPALIVE const char* cl_replica_selftest_result() { return g_selftest_result.c_str(); }
 
 }  // extern "C"

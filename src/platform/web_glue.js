@@ -329,6 +329,12 @@ Module.clPlatform = (function () {
     navigate: function (path) { P.whenReady(function () { call('cl_navigate', null, ['string'], [path]); }); },
     isIdle: function () { return runtimeReady ? !!Module._cl_is_idle() : false; },
     lastCopied: function () { return P.lastCopied || ''; },
+    // IndexedDB round trip through the C++ storage code (tests: write, reload, read back).
+    replicaSelfTest: {
+      write: function (db) { Module.ccall('cl_replica_selftest_write', null, ['string'], [db]); },
+      load: function (db) { Module.ccall('cl_replica_selftest_load', null, ['string'], [db]); },
+      result: function () { const s = UTF8ToString(Module._cl_replica_selftest_result()); return s ? JSON.parse(s) : null; },
+    },
   };
   const readyQueue = [];
   P.whenReady = function (fn) { if (runtimeReady) fn(); else readyQueue.push(fn); };

@@ -138,3 +138,37 @@ test('after the first visit the app starts offline from the service worker', asy
     await context.close();
   }
 });
+
+test('the IndexedDB replica storage keeps pages, cursor, outbox and evidence bytes across a reload', async () => {
+  // A persistent profile, like a real browser.
+  const profile = require('node:fs').mkdtempSync(require('node:path').join(require('node:os').tmpdir(), 'closeloop-profile-'));
+  const context = await h.launchPersistent(profile, { viewport: { width: 1024, height: 768 } });
+  const page = context.pages()[0] || await context.newPage();
+  try {
+    await page.goto(server.base + '/');
+    await h.waitReady(page);
+    const db = 'closeloop-selftest';
+    await page.evaluate((name) => window.closeloop.replicaSelfTest.write(name), db);
+    // Read back once in this page (everything committed), then reload: what comes back after the
+    // reload must come from IndexedDB.
+    await page.waitForTimeout(1000);
+    await page.evaluate((name) => window.closeloop.replicaSelfTest.load(name), db);
+    await page.waitForFunction(() => window.closeloop.replicaSelfTest.result() !== null, null, { timeout: 10000 });
+    const before = await page.evaluate(() => window.closeloop.replicaSelfTest.result());
+    assert.equal(before.pages.length, 2, 'both pages written');
+    await page.reload();
+    await h.waitReady(page);
+    await page.evaluate((name) => window.closeloop.replicaSelfTest.load(name), db);
+    await page.waitForFunction(() => window.closeloop.replicaSelfTest.result() !== null, null, { timeout: 10000 });
+    const r = await page.evaluate(() => window.closeloop.replicaSelfTest.result());
+    assert.equal(r.error, '');
+    assert.deepEqual(r.pages, [[{ n: 1 }, { n: 2 }], [{ n: 3 }]], 'pages come back whole and in order');
+    assert.equal(r.cursor, 'cursor-2');
+    assert.equal(r.last_mid, 9);
+    assert.deepEqual(r.outbox, { entries: [1, 2] }, 'the outbox saved last wins');
+    assert.deepEqual(r.evidence, [{ sha256: 'sha-test', name: '报价单.pdf', mime: 'application/pdf', hex: '2550444600ff' }]);
+  } finally {
+    await context.close();
+    require('node:fs').rmSync(profile, { recursive: true, force: true });
+  }
+});

@@ -84,9 +84,11 @@ void draw_workbench(ScreenContext& ctx) {
   ImGui::Separator();
   if (g_wb.loading) {
     ImGui::TextDisabled("%s", tr("workbench.loading_me"));
+  } else if (g_wb.status == 0) {
+    ImGui::TextDisabled("%s", tr("workbench.offline_cached"));   // offline is normal in the field
+    if (ui::touch_button(tr("workbench.retry"))) load(s.token);
   } else if (g_wb.status != 200 && g_wb.status != -1) {
-    ImGui::TextColored(ImVec4(0.75f, 0.2f, 0.1f, 1), "%s (%d)", tr("workbench.me_failed"), g_wb.status);
-    if (g_wb.status == 0) ImGui::TextDisabled("%s", tr("workbench.offline_cached"));
+    ImGui::TextColored(ImVec4(0.75f, 0.2f, 0.1f, 1), "%s (HTTP %d)", tr("workbench.me_failed"), g_wb.status);
     if (ui::touch_button(tr("workbench.retry"))) load(s.token);
   }
   if (ImGui::BeginTable("##me_table", 2, ImGuiTableFlags_SizingStretchProp)) {

@@ -77,6 +77,16 @@ async function launchBrowser() {
   });
 }
 
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
+  '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+// A browser with a real profile folder (persistent storage, like a user's browser).
+async function launchPersistent(profileDir, options) {
+  return chromium.launchPersistentContext(profileDir, {
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS, locale: 'zh-CN', ...options,
+  });
+}
+
 async function newPage(browser, options) {
   const context = await browser.newContext({ locale: 'zh-CN', ...options });
   const page = await context.newPage();
@@ -152,5 +162,5 @@ function luminanceStats(img) {
   return { mean, variance: sum2 / n - mean * mean, levels: hist.size };
 }
 
-module.exports = { ROOT, SHOTS, startServer, launchBrowser, newPage, waitReady, state, waitState,
+module.exports = { ROOT, SHOTS, startServer, launchBrowser, launchPersistent, newPage, waitReady, state, waitState,
                    loginThroughForm, target, clickTarget, center, settle, screenshot, luminanceStats };
