@@ -176,7 +176,7 @@ test('the app idles (no frames) when nothing changes and wakes on input', async 
   }
 });
 
-test('logout returns to the login form and clears the stored token', async () => {
+test('logout returns to the login form, clears the stored token, and the form switches language', async () => {
   const { context, page } = await h.newPage(browser, { viewport: { width: 1440, height: 900 } });
   try {
     await page.goto(server.base + '/');
@@ -187,6 +187,14 @@ test('logout returns to the login form and clears the stored token', async () =>
     await h.waitState(page, (st) => st.user === null && st.screen === 'login');
     assert.equal(await page.isVisible('#login-form'), true);
     assert.equal(await page.evaluate(() => localStorage.getItem('closeloop.token')), null);
+    // The login form's own language toggle, and the app follows it.
+    await page.click('#lang-toggle');
+    assert.equal(await page.textContent('label[for=username]'), 'Username');
+    assert.equal(await page.textContent('#login-submit'), 'Sign in');
+    await h.waitState(page, (st) => st.lang === 'en');
+    await h.screenshot(page, 'login-desktop-en.png');
+    await page.click('#lang-toggle');
+    assert.equal(await page.textContent('label[for=username]'), '用户名');
   } finally {
     await context.close();
   }
