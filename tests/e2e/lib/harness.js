@@ -42,11 +42,14 @@ async function startServer() {
   const args = ['serve', '--port', String(port), '--data', data, '--web', web, '--fast-hash'];
   const proc = spawn(server, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
+  let spawnError = null;
+  proc.on('error', (e) => { spawnError = e; });
   proc.stdout.on('data', (d) => { log += d; });
   proc.stderr.on('data', (d) => { log += d; });
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60000;
   for (;;) {
+    if (spawnError) throw new Error(`cannot start ${server}: ${spawnError.message}`);
     if (proc.exitCode !== null) throw new Error(`server exited early (${proc.exitCode}):\n${log}`);
     try {
       const r = await fetch(base + '/api/v1/health');
