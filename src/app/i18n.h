@@ -3,6 +3,7 @@
 // so the unit tests (native and wasm) can check it without ImGui.
 #pragma once
 
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -23,6 +24,10 @@ const std::vector<I18nEntry>& i18n_entries();
 const char* tr(std::string_view key, Lang lang);
 // The text in the current UI language.
 const char* tr(std::string_view key);
+
+// Keys asked for through tr() that the table doesn't have (shown as the key on screen); the browser
+// test API reports them so a screen with an untranslated label fails its test.
+std::vector<std::string> i18n_missing_keys();
 
 Lang current_lang();
 void set_current_lang(Lang lang);

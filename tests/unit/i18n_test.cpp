@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <set>
 #include <string>
 
@@ -41,6 +42,15 @@ TEST_CASE("tr picks the language asked for and shows the key itself when it is u
   CHECK(std::string(tr("nav.customers", Lang::Zh)) == "客户");
   CHECK(std::string(tr("nav.customers", Lang::En)) == "Customers");
   CHECK(std::string(tr("no.such.key", Lang::Zh)) == "no.such.key");
+}
+
+TEST_CASE("an unknown key is remembered so tests can list untranslated labels") {
+  tr("test.unknown.key.for.missing.list", Lang::En);
+  const auto keys = i18n_missing_keys();
+  CHECK(std::find(keys.begin(), keys.end(), "test.unknown.key.for.missing.list") != keys.end());
+  const auto before = i18n_missing_keys().size();
+  tr("nav.customers", Lang::En);
+  CHECK(i18n_missing_keys().size() == before);   // known keys are not listed
 }
 
 TEST_CASE("the current language defaults to Chinese and follows the toggle") {

@@ -409,6 +409,7 @@ std::string app_state_json(const std::string& platform_json) {
   j["compact"] = g_shell.compact;
   j["touchStyle"] = g_shell.style_touch == 1;
   j["title"] = g_shell.title_shown;
+  j["missingI18nKeys"] = i18n_missing_keys();
   nlohmann::json targets = nlohmann::json::object();
   for (const auto& [name, r] : s.targets) targets[name] = {{"x", r.x}, {"y", r.y}, {"w", r.w}, {"h", r.h}};
   j["targets"] = targets;

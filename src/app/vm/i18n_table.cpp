@@ -2,6 +2,8 @@
 // the default; English is available through the toggle. Keys are stable ids "area.thing".
 // Screens add their keys here (zh and en both non-empty: tests/unit/i18n_test.cpp checks).
 #include <atomic>
+#include <mutex>
+#include <set>
 #include <string_view>
 #include <unordered_map>
 
@@ -90,6 +92,11 @@ const std::vector<I18nEntry> kTable = {
 };
 
 std::atomic<Lang> g_lang{Lang::Zh};
+std::mutex g_missing_mutex;
+std::set<std::string>& missing() {
+  static auto* m = new std::set<std::string>();
+  return *m;
+}
 
 const std::unordered_map<std::string_view, const I18nEntry*>& index() {
   static const auto* idx = [] {
@@ -104,10 +111,19 @@ const std::unordered_map<std::string_view, const I18nEntry*>& index() {
 
 const std::vector<I18nEntry>& i18n_entries() { return kTable; }
 
+std::vector<std::string> i18n_missing_keys() {
+  std::lock_guard<std::mutex> lock(g_missing_mutex);
+  return {missing().begin(), missing().end()};
+}
+
 const char* tr(std::string_view key, Lang lang) {
   const auto& idx = index();
   auto it = idx.find(key);
-  if (it == idx.end()) return key.data();  // visible gap rather than an empty label
+  if (it == idx.end()) {
+    std::lock_guard<std::mutex> lock(g_missing_mutex);
+    // Keep the text alive: key.data() may point into a temporary std::string.
+    return missing().emplace(key).first->c_str();   // visible gap rather than an empty label
+  }
   return lang == Lang::En ? it->second->en : it->second->zh;
 }
 
