@@ -1,0 +1,260 @@
+// Runs the field app's sync client in the browser (issue 5): after login it creates the FieldApp
+// (local replica + sync client + view-models) over IndexedDB storage and the fetch transport
+// (replica_store.h), restores the replica and the outbox from IndexedDB, registers this device for
+// its customer-code number, and drives SyncClient::tick from a timer — so retries happen on a timer
+// even when the user does nothing. The status is copied into state().sync for the top bar, and
+// window.closeloop.field() exposes the field screens' state to the browser tests.
+//
+// Started from a timer set at static initialisation, so the shell needs no hook: it notices the
+// session by polling state().session (cheap: no rendering unless something changed).
+#include <emscripten.h>
+#include <emscripten/eventloop.h>
+
+#include <algorithm>
+#include <memory>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "app/app_state.h"
+#include "app/vm/field_app.h"
+#include "core/ids.h"
+#include "core/settings.h"
+#include "platform/browser.h"
+#include "platform/http.h"
+#include "platform/replica_store.h"
+
+namespace cl::app {
+namespace {
+
+struct Runtime {
+  std::unique_ptr<ReplicaStorage> storage;
+  std::unique_ptr<SyncTransport> transport;
+  std::unique_ptr<FieldApp> app;
+  std::string user_id;
+  std::string client_id;
+  int generation = 0;
+  std::uint64_t shown_revision = 0;
+  std::string shown_status;
+  bool timer_armed = false;
+};
+Runtime g;
+
+Instant now_ms() { return static_cast<Instant>(platform::now_ms()); }
+
+RandomBytes10 random10() {
+  RandomBytes10 r{};
+  platform::random_bytes(r.data(), static_cast<int>(r.size()));
+  return r;
+}
+
+void register_device(int generation) {
+  nlohmann::json body{{"client_id", g.client_id}};
+  platform::http_post_json("/api/v1/sync/register", body.dump(), [generation](const platform::HttpResponse& r) {
+    if (generation != g.generation || !g.app) return;
+    auto j = nlohmann::json::parse(r.body, nullptr, false);
+    if (r.ok() && j.is_object() && j.contains("device_no") && j["device_no"].is_number_integer()) {
+      auto n = j["device_no"].get<std::uint32_t>();
+      platform::local_storage_set("closeloop.device_no." + g.client_id, std::to_string(n));
+      g.app->ids.set_device_number(n);
+      platform::request_redraw();
+    } else if (r.status == 409) {
+      // client_id registered to another user on this browser profile: make a fresh one next start.
+      platform::local_storage_remove("closeloop.client_id." + g.user_id);
+    }
+  });
+}
+
+void stop() {
+  ++g.generation;
+  g.app.reset();
+  g.storage.reset();
+  g.transport.reset();
+  g.user_id.clear();
+}
+
+void start(const Session& session) {
+  stop();
+  const int generation = g.generation;
+  g.user_id = session.user.id;
+  const Instant now = now_ms();
+  g.client_id = platform::local_storage_get("closeloop.client_id." + g.user_id);
+  if (g.client_id.empty()) {
+    g.client_id = uuid_v7(now, random10());
+    platform::local_storage_set("closeloop.client_id." + g.user_id, g.client_id);
+  }
+  std::uint32_t device_no = 0;
+  const std::string stored_no = platform::local_storage_get("closeloop.device_no." + g.client_id);
+  if (!stored_no.empty()) device_no = static_cast<std::uint32_t>(std::stoul(stored_no));
+
+  SyncClientConfig config;
+  config.client_id = g.client_id;
+  config.actor = {session.user.id, session.user.role, session.user.team_id};
+  if (!session.user.team_id.empty()) config.user_teams[session.user.id] = session.user.team_id;
+  config.settings = default_settings();
+  const std::string db = "closeloop-" + g.user_id;
+  g.storage = platform::make_indexeddb_storage(db);
+  g.transport = platform::make_http_sync_transport();
+  platform::request_persistent_storage();
+  g.app = std::make_unique<FieldApp>(config, *g.transport, *g.storage, device_no, random10,
+                                     [] { return platform::random_unit(); });
+  g.app->user_name = session.user.display_name.empty() ? session.user.username : session.user.display_name;
+  platform::load_indexeddb_replica(db, [generation](StoredState stored, std::string error) {
+    if (generation != g.generation || !g.app) return;
+    if (!error.empty()) state().sync.last_error_en = "IndexedDB: " + error;
+    g.app->sync.restore(stored);
+    g.app->loaded = true;
+    platform::request_redraw();
+  });
+  if (device_no == 0) register_device(generation);
+}
+
+std::string status_key(const SyncStatus& s) {
+  return std::to_string(static_cast<int>(s.connectivity)) + "/" + std::to_string(static_cast<int>(s.phase)) + "/" +
+         std::to_string(s.pending) + "/" + std::to_string(s.rejected) + "/" + std::to_string(s.evidence_pending) + "/" +
+         std::to_string(s.records_received) + "/" + s.last_error;
+}
+
+void publish(const FieldApp& app) {
+  const SyncStatus& s = app.sync.status();
+  SyncIndicator& ind = state().sync;
+  ind.state = s.connectivity == Connectivity::Offline   ? SyncIndicator::State::Offline
+              : s.connectivity == Connectivity::Syncing ? SyncIndicator::State::Syncing
+                                                        : SyncIndicator::State::Online;
+  ind.pending = static_cast<int>(s.pending + s.rejected);
+  // First sync: pages arrive without a total from the server; show movement per page received.
+  ind.first_sync_progress = s.first_sync && s.pages_received >= 0 && s.phase != SyncPhase::Idle
+                                ? std::min(0.95f, 0.1f + 0.05f * static_cast<float>(s.pages_received))
+                                : -1.0f;
+  ind.last_error_en = s.last_error;
+  ind.last_error_zh = s.last_error;
+  if (!platform::indexeddb_last_error().empty()) ind.last_error_en = platform::indexeddb_last_error();
+}
+
+void poll(void*) {
+  g.timer_armed = false;
+  const Session& session = state().session;
+  if (!session.valid()) {
+    if (g.app) stop();
+  } else if (!g.app || g.user_id != session.user.id) {
+    start(session);
+  }
+  int delay_ms = 1000;
+  if (g.app && g.app->loaded) {
+    FieldApp& app = *g.app;
+    const Instant now = now_ms();
+    app.sync.set_browser_online(platform::is_online(), now);
+    app.sync.tick(now);
+    publish(app);
+    const auto key = status_key(app.sync.status());
+    if (app.replica.revision() != g.shown_revision || key != g.shown_status) {
+      g.shown_revision = app.replica.revision();
+      g.shown_status = key;
+      platform::request_redraw();
+    }
+    const Instant wake = app.sync.next_wake_at();
+    // A request in flight wakes us through its reply; poll briskly meanwhile so the next step of
+    // the cycle (upload → push → pull) starts promptly, and slowly when idle.
+    if (app.sync.status().phase != SyncPhase::Idle) delay_ms = 100;
+    else delay_ms = static_cast<int>(std::clamp<Instant>(wake - now, 20, 1000));
+  } else if (g.app) {
+    delay_ms = 50;  // waiting for IndexedDB
+  }
+  g.timer_armed = true;
+  emscripten_set_timeout([](void* p) { poll(p); }, delay_ms, nullptr);
+}
+
+nlohmann::json field_state_json() {
+  nlohmann::json j;
+  if (!g.app) {
+    j["running"] = false;
+    return j;
+  }
+  const FieldApp& a = *g.app;
+  const SyncStatus& s = a.sync.status();
+  j["running"] = true;
+  j["loaded"] = a.loaded;
+  j["client_id"] = g.client_id;
+  j["device_no"] = a.ids.device_number();
+  j["customers"] = a.replica.customers().size();
+  j["opportunities"] = a.replica.opportunities().size();
+  j["activities"] = a.replica.activities().size();
+  j["pending"] = s.pending;
+  j["rejected"] = s.rejected;
+  j["evidence_pending"] = s.evidence_pending;
+  j["connectivity"] = s.connectivity == Connectivity::Offline ? "offline"
+                      : s.connectivity == Connectivity::Syncing ? "syncing" : "online";
+  j["first_sync"] = s.first_sync;
+  j["records_received"] = s.records_received;
+  j["last_error"] = s.last_error;
+  j["idb_error"] = platform::indexeddb_last_error();
+  nlohmann::json issues = nlohmann::json::array();
+  for (const auto& i : a.sync.issues()) {
+    nlohmann::json p = nlohmann::json::array();
+    for (const auto& pr : i.problems) p.push_back({{"code", pr.code}, {"field", pr.field}, {"message_zh", pr.message_zh}});
+    issues.push_back({{"mid", i.mid}, {"name", i.mutation_name}, {"problems", p}, {"fix_route", i.fix_route},
+                      {"local_only", i.local_only}});
+  }
+  j["issues"] = issues;
+  j["list"] = {{"query", a.customer_filter.query}, {"count", a.customer_list.count()}};
+  nlohmann::json fp = nlohmann::json::array();
+  for (const auto& p : a.form.problems()) fp.push_back({{"code", p.code}, {"field", p.field}});
+  j["form"] = {{"name", a.form.name}, {"problems", fp}, {"duplicates", a.form.duplicates().size()}};
+  nlohmann::json cp = nlohmann::json::array();
+  for (const auto& p : a.card.problems()) cp.push_back({{"code", p.code}, {"message_zh", p.message_zh}});
+  j["card"] = {{"found", a.card.found()},
+               {"id", a.card.found() ? a.card.opportunity().meta.id : ""},
+               {"stage", a.card.current_stage()},
+               {"attached", a.card.attached().size()},
+               {"problems", cp},
+               {"summary", a.card.summary_text()}};
+  return j;
+}
+
+struct Bootstrap {
+  Bootstrap() { emscripten_set_timeout([](void* p) { poll(p); }, 0, nullptr); }
+};
+Bootstrap g_bootstrap;
+
+EM_JS(void, js_install_field_api, (), {
+  function install() {
+    if (!window.closeloop) { setTimeout(install, 50); return; }
+    window.closeloop.field = function () {
+      const p = Module._cl_field_state_json();
+      return p ? JSON.parse(UTF8ToString(p)) : null;
+    };
+    // Ask the sync client to run now (tests after context.setOffline(false); "sync now" buttons).
+    window.closeloop.syncNow = function () { Module._cl_field_sync_now(); };
+  }
+  install();
+});
+
+struct InstallApi {
+  InstallApi() { js_install_field_api(); }
+};
+InstallApi g_install_api;
+
+}  // namespace
+
+FieldApp* field_app() { return g.app && g.app->loaded ? g.app.get() : nullptr; }
+
+}  // namespace cl::app
+
+extern "C" {
+
+EMSCRIPTEN_KEEPALIVE const char* cl_field_state_json() {
+  static std::string out;
+  out = cl::app::field_state_json().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return out.c_str();
+}
+
+EMSCRIPTEN_KEEPALIVE void cl_field_sync_now() {
+  if (auto* a = cl::app::field_app()) {
+    const auto now = static_cast<cl::Instant>(cl::platform::now_ms());
+    a->sync.set_browser_online(cl::platform::is_online(), now);
+    a->sync.request_pull(now);
+    a->sync.tick(now);
+  }
+}
+
+}  // extern "C"

@@ -1,0 +1,238 @@
+// Field app end to end (issue 5), against the real server in Chromium on a touch tablet:
+//   Chinese typed through the IME (CDP Input.imeSetComposition / Input.insertText) into the
+//   new-customer form; the customer saved and an opportunity advanced with an evidence PDF while
+//   offline; a reload offline keeps both pending; back online they reach the server (checked over
+//   the API) and manager1 sees them; a mutation the server rejects is shown with its reason.
+// Screenshots: build/e2e/field-*.png.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import h from './lib/harness.js';
+
+let server;
+let browser;
+
+test.before(async () => {
+  server = await h.startServer();
+  browser = await h.launchBrowser();
+});
+
+test.after(async () => {
+  if (browser) await browser.close();
+  if (server) await server.stop();
+});
+
+const field = (page) => page.evaluate(() => window.closeloop.field && window.closeloop.field());
+
+async function waitField(page, predicate, timeout = 30000) {
+  const deadline = Date.now() + timeout;
+  let last = null;
+  for (;;) {
+    last = await field(page);
+    if (last && predicate(last)) return last;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${predicate} — last field state: ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
+async function api(path, token, options = {}) {
+  const r = await fetch(server.base + path, {
+    ...options,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...(options.headers || {}) },
+  });
+  const text = await r.text();
+  let body = null;
+  try { body = JSON.parse(text); } catch (_) { body = text; }
+  return { status: r.status, body };
+}
+
+async function login(username) {
+  const r = await api('/api/v1/auth/login', null, { method: 'POST', body: JSON.stringify({ username, password: 'demo1234' }) });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  return r.body.token;
+}
+
+// Everything `username` may see, through the sync pull (the server's scope rules decide).
+async function visibleTo(username) {
+  const token = await login(username);
+  const records = new Map();
+  let cursor = '';
+  for (let i = 0; i < 200; i++) {
+    const r = await api(`/api/v1/sync/pull?client_id=e2e-${username}&schema_version=1&limit=5000&cursor=${encodeURIComponent(cursor)}`, token);
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    for (const c of r.body.changes) {
+      if (c.deleted) records.delete(`${c.type}/${c.id}`); else records.set(`${c.type}/${c.id}`, c.record);
+    }
+    cursor = r.body.cursor;
+    if (!r.body.has_more) break;
+  }
+  return records;
+}
+
+async function signedInTablet(viewport) {
+  const env = await h.newPage(browser, { viewport, hasTouch: true, isMobile: true });
+  await env.page.goto(server.base + '/');
+  await h.waitReady(env.page);
+  await h.loginThroughForm(env.page, 'rep1', 'demo1234');
+  await h.waitState(env.page, (st) => st.screen === 'workbench');
+  await waitField(env.page, (f) => f.loaded && !f.first_sync && f.device_no > 0, 60000);
+  return env;
+}
+
+async function tap(page, name) { await h.clickTarget(page, name, { touch: true }); }
+
+async function typeInto(page, name, text) {
+  await tap(page, name);
+  await page.keyboard.insertText(text);
+}
+
+test('offline: new customer (typed with the IME) and an evidence-gated advance survive a reload and sync when back online', async () => {
+  const { context, page, problems } = await signedInTablet({ width: 1024, height: 768 });
+  try {
+    const cdp = await context.newCDPSession(page);
+    await page.evaluate(() => window.closeloop.navigate('customers'));
+    await h.waitState(page, (st) => st.screen === 'customers');
+    await h.settle(page);
+    await h.screenshot(page, 'field-customers-tablet-landscape.png');
+
+    await context.setOffline(true);
+    await page.evaluate(() => window.closeloop.navigate('customers/new'));
+    await h.waitState(page, (st) => st.screen === 'customers/new');
+
+    // The organisation name through the IME: composition (pinyin preedit), then the committed text.
+    await tap(page, 'customer_form.name');
+    await cdp.send('Input.imeSetComposition', { text: 'hangzhou', selectionStart: 8, selectionEnd: 8 });
+    await cdp.send('Input.imeSetComposition', { text: '杭州', selectionStart: 2, selectionEnd: 2 });
+    await cdp.send('Input.insertText', { text: '杭州' });
+    await cdp.send('Input.imeSetComposition', { text: 'mouyiliaoqixie', selectionStart: 14, selectionEnd: 14 });
+    await cdp.send('Input.insertText', { text: '某医疗器械' });
+    await waitField(page, (f) => f.form.name === '杭州某医疗器械');
+
+    // Saving with fields missing names every one of them.
+    await tap(page, 'customer_form.save');
+    const refused = await waitField(page, (f) => f.form.problems.length > 0);
+    const fields = refused.form.problems.map((p) => p.field);
+    for (const f of ['decision_maker', 'decision_maker_title', 'phone', 'main_business', 'tags.customer_type', 'tags.region', 'tags.first_channel'])
+      assert.ok(fields.includes(f), `missing ${f} should be named: ${fields}`);
+    await h.settle(page);
+    await h.screenshot(page, 'field-customer-form-errors-tablet.png');
+
+    await typeInto(page, 'customer_form.decision_maker', '王主任');
+    await typeInto(page, 'customer_form.decision_maker_title', '设备科主任');
+    await typeInto(page, 'customer_form.phone', '0571-86001234');
+    await typeInto(page, 'customer_form.main_business', '骨科耗材');
+    for (const g of ['customer_type', 'region', 'first_channel']) await tap(page, `customer_form.tag.${g}.0`);
+    await tap(page, 'customer_form.save');
+    let s = await h.waitState(page, (st) => /^customers\/[0-9a-f-]{36}$/.test(st.route));
+    const customerId = s.route.split('/')[1];
+    let f = await waitField(page, (x) => x.pending >= 1);
+    assert.equal(f.connectivity, 'offline');
+    await h.settle(page);
+    await h.screenshot(page, 'field-customer-profile-offline-tablet.png');
+
+    // An opportunity of rep1: advance it with a PDF (refused first without one).
+    await page.evaluate(() => window.closeloop.navigate('opportunities'));
+    await h.waitState(page, (st) => st.screen === 'opportunities');
+    await h.settle(page);
+    await h.screenshot(page, 'field-opportunities-tablet.png');
+    await tap(page, 'opportunities.row0');
+    s = await h.waitState(page, (st) => st.screen === 'opportunities/:id');
+    const oppId = s.route.split('/')[1];
+    const before = await waitField(page, (x) => x.card.found && x.card.id === oppId);
+    await tap(page, 'card.advance');
+    f = await waitField(page, (x) => x.card.problems.length > 0);
+    assert.equal(f.card.problems[0].code, 'evidence_required');
+
+    const pdf = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+    const chooser = page.waitForEvent('filechooser');
+    await tap(page, 'card.pick_file');
+    await (await chooser).setFiles({ name: '需求确认书.pdf', mimeType: 'application/pdf', buffer: pdf });
+    await waitField(page, (x) => x.card.attached === 1);
+    await tap(page, 'card.advance');
+    f = await waitField(page, (x) => x.card.stage === before.card.stage + 1 && x.card.summary.length > 0);
+    assert.ok(f.pending >= 2, JSON.stringify(f));
+    assert.equal(f.evidence_pending, 1);
+    await h.settle(page);
+    await h.screenshot(page, 'field-opportunity-card-offline-tablet.png');
+
+    // Copy the stage summary (R12).
+    await tap(page, 'card.copy_summary');
+    const copied = await page.evaluate(() => window.closeloop.lastCopied());
+    assert.equal(copied, f.card.summary);
+
+    // Reload while offline: the app starts from the service worker, the replica and outbox from IndexedDB.
+    await page.reload();
+    await h.waitReady(page);
+    await h.waitState(page, (st) => st.screen !== 'login', 30000);
+    f = await waitField(page, (x) => x.loaded && x.pending >= 2, 30000);
+    assert.equal(f.evidence_pending, 1);
+    await page.evaluate((id) => window.closeloop.navigate('customers/' + id), customerId);
+    await h.waitState(page, (st) => st.screen === 'customers/:id');
+    await h.settle(page);
+    await h.screenshot(page, 'field-after-offline-reload-tablet.png');
+
+    // Back online: evidence upload, push, pull.
+    await context.setOffline(false);
+    await page.evaluate(() => window.closeloop.syncNow());
+    f = await waitField(page, (x) => x.pending === 0 && x.evidence_pending === 0 && x.rejected === 0, 60000);
+
+    const mine = await visibleTo('rep1');
+    const c = mine.get(`customer/${customerId}`);
+    assert.ok(c, 'the customer is on the server');
+    assert.equal(c.name, '杭州某医疗器械');
+    const o = mine.get(`opportunity/${oppId}`);
+    assert.equal(o.stages[o.stages.length - 1].stage, before.card.stage + 1);
+    assert.equal(o.stages[o.stages.length - 2].evidence.length, 1, 'the evidence is on the left stage');
+    const team = await visibleTo('manager1');
+    assert.ok(team.get(`customer/${customerId}`), 'manager1 sees the new customer');
+    assert.ok(team.get(`opportunity/${oppId}`), 'manager1 sees the opportunity');
+    assert.deepEqual(problems.filter((p) => !/Failed to load resource|ERR_INTERNET_DISCONNECTED|net::/.test(p)), []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a customer the server rejects is shown with its reason and a way to fix it (portrait tablet)', async () => {
+  const { context, page } = await signedInTablet({ width: 768, height: 1024 });
+  try {
+    const token = await login('rep1');
+    const other = 'e2e-other-device';
+    await context.setOffline(true);
+    await page.evaluate(() => window.closeloop.navigate('customers/new'));
+    await h.waitState(page, (st) => st.screen === 'customers/new');
+    await typeInto(page, 'customer_form.name', '宁波测试诊所');
+    await typeInto(page, 'customer_form.decision_maker', '李院长');
+    await typeInto(page, 'customer_form.decision_maker_title', '院长');
+    await typeInto(page, 'customer_form.phone', '13800138123');
+    await typeInto(page, 'customer_form.main_business', '口腔');
+    for (const g of ['customer_type', 'region', 'first_channel']) await tap(page, `customer_form.tag.${g}.1`);
+    await tap(page, 'customer_form.save');
+    const s = await h.waitState(page, (st) => /^customers\/[0-9a-f-]{36}$/.test(st.route));
+    const id = s.route.split('/')[1];
+    const mine = await field(page);
+    assert.equal(mine.pending, 1);
+    // Meanwhile another device creates a record under the same id: the server refuses the
+    // tablet's create (record_exists) when it arrives.
+    const push = await api('/api/v1/sync/push', token, {
+      method: 'POST',
+      body: JSON.stringify({ client_id: other, schema_version: 1, mutations: [{
+        client_id: other, mid: 1, name: 'customer.create', schema_version: 1, base_version: 0, at: Date.now(),
+        args: { customer: { id, name: '抢先创建', decision_maker: '某', decision_maker_title: '某', phone: '13900000000',
+                            main_business: '某', code: 'KH-ZZZ-99999',
+                            tags: { customer_type: '经销商', region: '杭州', first_channel: '展会' }, owner_id: 'rep1' } },
+      }] }),
+    });
+    assert.equal(push.status, 200, JSON.stringify(push.body));
+    await context.setOffline(false);
+    await page.evaluate(() => window.closeloop.syncNow());
+    const f = await waitField(page, (x) => x.rejected === 1 && x.issues.length === 1, 60000);
+    assert.equal(f.issues[0].name, 'customer.create');
+    assert.ok(f.issues[0].problems.length > 0);
+    assert.match(f.issues[0].fix_route, /^customers\/new\/retry\/\d+$/);
+    await page.evaluate(() => window.closeloop.navigate('customers'));
+    await h.waitState(page, (st) => st.screen === 'customers');
+    await h.settle(page);
+    await h.screenshot(page, 'field-rejected-portrait-tablet.png');
+  } finally {
+    await context.close();
+  }
+});
