@@ -63,6 +63,7 @@ test('desktop: the Chinese login form signs rep1 in and the workspace shows the 
     await assertNoMissingGlyphs(page);
     s = await h.state(page);
     assert.equal(s.compact, false, 'desktop uses the side navigation');
+    assert.deepEqual(s.missingI18nKeys, [], 'every label of the shell and the workbench is in the i18n table');
     assert.ok(s.targets['nav.customers'], 'side nav has the customers entry');
 
     // Language toggle in the top bar → English everywhere, title included; and back.
