@@ -80,6 +80,21 @@ async function signedInTablet(viewport) {
 
 async function tap(page, name) { await h.clickTarget(page, name, { touch: true }); }
 
+// Save; when the R5 duplicate warning appears (demo data has similar names), confirm and save again.
+async function saveForm(page) {
+  await tap(page, 'customer_form.save');
+  await new Promise((r) => setTimeout(r, 400));
+  const f = await field(page);
+  if (f.form.duplicates > 0 && f.form.problems.some((p) => p.code === 'possible_duplicate')) {
+    await h.settle(page);
+    await h.screenshot(page, 'field-customer-form-duplicate.png');
+    await tap(page, 'customer_form.not_duplicate');
+    await tap(page, 'customer_form.save');
+  }
+  const after = await field(page);
+  if (after.form.problems.length > 0 && after.form.name !== '') throw new Error('form refused: ' + JSON.stringify(after.form));
+}
+
 async function typeInto(page, name, text) {
   await tap(page, name);
   await page.keyboard.insertText(text);
@@ -121,7 +136,7 @@ test('offline: new customer (typed with the IME) and an evidence-gated advance s
     await typeInto(page, 'customer_form.phone', '0571-86001234');
     await typeInto(page, 'customer_form.main_business', '骨科耗材');
     for (const g of ['customer_type', 'region', 'first_channel']) await tap(page, `customer_form.tag.${g}.0`);
-    await tap(page, 'customer_form.save');
+    await saveForm(page);
     let s = await h.waitState(page, (st) => /^customers\/[0-9a-f-]{36}$/.test(st.route));
     const customerId = s.route.split('/')[1];
     let f = await waitField(page, (x) => x.pending >= 1);
@@ -205,7 +220,7 @@ test('a customer the server rejects is shown with its reason and a way to fix it
     await typeInto(page, 'customer_form.phone', '13800138123');
     await typeInto(page, 'customer_form.main_business', '口腔');
     for (const g of ['customer_type', 'region', 'first_channel']) await tap(page, `customer_form.tag.${g}.1`);
-    await tap(page, 'customer_form.save');
+    await saveForm(page);
     const s = await h.waitState(page, (st) => /^customers\/[0-9a-f-]{36}$/.test(st.route));
     const id = s.route.split('/')[1];
     const mine = await field(page);

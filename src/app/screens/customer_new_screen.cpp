@@ -17,12 +17,40 @@ namespace {
 
 std::int64_t g_loaded_retry = 0;
 
-void label_for(const char* zh, const char* en, bool required) {
+// Label, required star and — on the same line, to keep the form on one tablet screen — the problem.
+void label_for(const char* zh, const char* en, bool required, const Problem* problem) {
+  ImGui::AlignTextToFramePadding();
   ImGui::TextUnformatted(current_lang() == Lang::En ? en : zh);
   if (required) {
     ImGui::SameLine(0, 2);
     ImGui::TextColored(ImVec4(0.85f, 0.15f, 0.15f, 1), "*");
   }
+  if (problem) {
+    ImGui::SameLine();
+    ImGui::TextColored(ImVec4(0.80f, 0.10f, 0.10f, 1), "%s", field::problem_text(*problem).c_str());
+  }
+}
+
+void tag_chips(NewCustomerFormVM& form, const TagGroup& group, float width) {
+  label_for(group.name_zh.c_str(), group.name_en.c_str(), group.required, form.problem_for("tags." + group.key));
+  std::string& chosen = form.tags[group.key];
+  const float x0 = ImGui::GetCursorPosX();
+  for (std::size_t i = 0; i < group.values.size(); ++i) {
+    const std::string& v = group.values[i];
+    const float w = ImGui::CalcTextSize(v.c_str()).x + ImGui::GetStyle().FramePadding.x * 2;
+    if (i > 0) {
+      const float next = ImGui::GetItemRectMax().x - ImGui::GetWindowPos().x + ImGui::GetStyle().ItemSpacing.x + w;
+      if (next < x0 + width) ImGui::SameLine();
+    }
+    const bool on = chosen == v;
+    if (on) ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.16f, 0.43f, 0.78f, 1));
+    if (on) ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 1, 1, 1));
+    std::string label = v + "##" + group.key + std::to_string(i);
+    if (ui::touch_button(label.c_str())) chosen = on ? "" : v;
+    ui::mark_target("customer_form.tag." + group.key + "." + std::to_string(i));
+    if (on) ImGui::PopStyleColor(2);
+  }
+  ImGui::Dummy(ImVec2(0, 4));
 }
 
 void draw_new_customer(ScreenContext& ctx) {
@@ -40,45 +68,34 @@ void draw_new_customer(ScreenContext& ctx) {
   }
 
   const float avail = ImGui::GetContentRegionAvail().x;
-  const float field_w = ctx.compact ? avail : std::min(avail, 560.0f);
-  ImGui::BeginChild("##new_customer_form", ImVec2(0, 0), ImGuiChildFlags_None);
-  if (!form.problems().empty() && form.attempted()) {
-    ImGui::TextColored(ImVec4(0.8f, 0.1f, 0.1f, 1), tr("customer_form.problem_count_fmt"),
-                       static_cast<int>(form.problems().size()));
-    for (const auto& p : form.problems())
-      if (p.field.empty()) field::field_error(&p);
+  const float footer_h = ui::row_height() + ImGui::GetStyle().ItemSpacing.y * 3 + 8;
+  const bool two_columns = !ctx.compact && avail > 760.0f;
+  const float col_w = two_columns ? (avail - 24.0f) / 2 : avail;
+  const float field_w = std::min(col_w, 560.0f);
+
+  ImGui::BeginChild("##new_customer_form", ImVec2(0, -footer_h), ImGuiChildFlags_None);
+  // Tight rows: the whole form fits a tablet screen in both orientations (issue 5 layouts).
+  ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(ImGui::GetStyle().ItemSpacing.x, 4.0f));
+  for (const auto& p : form.problems())
+    if (p.field.empty() || p.code == "possible_duplicate") field::field_error(&p);
+  if (two_columns) {
+    ImGui::Columns(2, "##form_cols", false);
+    ImGui::SetColumnWidth(0, col_w + 12);
   }
   for (const auto& field : form.fields()) {
-    label_for(field.label_zh.c_str(), field.label_en.c_str(), field.required);
-    ImGui::SetNextItemWidth(field_w);
     std::string* value = form.value_of(field.key);
     if (!value) continue;
+    label_for(field.label_zh.c_str(), field.label_en.c_str(), field.required, form.problem_for(field.key));
+    ImGui::SetNextItemWidth(field_w);
     std::string id = "##f_" + field.key;
     ui::input_text(id.c_str(), *value);
     ui::mark_target("customer_form." + field.key);
-    field::field_error(form.problem_for(field.key));
-    ImGui::Spacing();
+    ImGui::Dummy(ImVec2(0, 4));
   }
-  // R4 tags: one row of choice chips per tag group.
-  for (const auto& group : form.tag_groups()) {
-    label_for(group.name_zh.c_str(), group.name_en.c_str(), group.required);
-    std::string& chosen = form.tags[group.key];
-    for (std::size_t i = 0; i < group.values.size(); ++i) {
-      const std::string& v = group.values[i];
-      if (i > 0) {
-        const float next = ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + ImGui::CalcTextSize(v.c_str()).x + 24;
-        if (next < ImGui::GetWindowPos().x + field_w) ImGui::SameLine();
-      }
-      const bool on = chosen == v;
-      if (on) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
-      std::string label = v + "##" + group.key + std::to_string(i);
-      if (ui::touch_button(label.c_str())) chosen = on ? "" : v;
-      ui::mark_target("customer_form.tag." + group.key + "." + std::to_string(i));
-      if (on) ImGui::PopStyleColor();
-    }
-    field::field_error(form.problem_for("tags." + group.key));
-    ImGui::Spacing();
-  }
+  if (two_columns) ImGui::NextColumn();
+  // R4 tags: one group of choice chips per tag group.
+  for (const auto& group : form.tag_groups()) tag_chips(form, group, col_w);
+  if (two_columns) ImGui::Columns(1);
 
   // R5: duplicates, live while typing.
   form.check_duplicates(app->replica);
@@ -96,8 +113,19 @@ void draw_new_customer(ScreenContext& ctx) {
     if (ui::touch_button(tr("customer_form.not_duplicate"))) form.handle(AcknowledgeDuplicate{form.duplicates()[0].id});
     ui::mark_target("customer_form.not_duplicate");
   }
+  ImGui::PopStyleVar();
+  ImGui::EndChild();
+
+  // Footer: always visible, whatever the keyboard and the scroll position.
+  ImGui::Separator();
   ImGui::Spacing();
-  if (ui::touch_button(tr("customer_form.save"), ImVec2(ctx.compact ? avail : 200.0f, 0))) {
+  if (form.attempted() && !form.problems().empty()) {
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextColored(ImVec4(0.8f, 0.1f, 0.1f, 1), tr("customer_form.problem_count_fmt"),
+                       static_cast<int>(form.problems().size()));
+    ImGui::SameLine();
+  }
+  if (ui::touch_button(tr("customer_form.save"), ImVec2(ctx.compact ? 240.0f : 200.0f, 0))) {
     auto r = form.handle(SubmitNewCustomer{}, app->replica, app->sync, app->ids, app->user_id, field::now());
     if (r.ok()) {
       ui::toast(app->sync.status().connectivity == Connectivity::Offline ? tr("customer_form.saved_offline")
@@ -112,7 +140,6 @@ void draw_new_customer(ScreenContext& ctx) {
     form.reset();
     ctx.navigate("customers");
   }
-  ImGui::EndChild();
 }
 
 }  // namespace
