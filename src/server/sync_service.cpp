@@ -7,6 +7,7 @@
 #include <map>
 
 #include "core/codec.h"
+#include "core/settings.h"
 #include "server/db.h"
 #include "server/ids.h"
 #include "server/scope.h"
@@ -69,6 +70,8 @@ class StoreView final : public sync::RecordView {
 
   std::optional<sync::StoredRecord> find(std::string_view type, const Id& id) const override {
     auto row = store_.get_record(std::string(type), id);
+    auto& seen = seen_[{std::string(type), id}];
+    seen = row ? std::optional<std::pair<Id, Id>>(std::pair<Id, Id>{row->owner_id, row->team_id}) : std::nullopt;
     if (!row) return std::nullopt;
     sync::StoredRecord r;
     r.type = row->type;
@@ -90,6 +93,19 @@ class StoreView final : public sync::RecordView {
     return team;
   }
 
+  // Owner and team of a record as this push last read it (apply_mutation reads every record it
+  // writes first), so the write path needs no second lookup. Falls back to the store.
+  std::optional<std::pair<Id, Id>> owner_and_team(const std::string& type, const Id& id) const {
+    auto it = seen_.find({type, id});
+    if (it != seen_.end()) return it->second;
+    auto row = store_.get_record(type, id);
+    if (!row) return std::nullopt;
+    return std::pair<Id, Id>{row->owner_id, row->team_id};
+  }
+  void wrote(const std::string& type, const Id& id, const Id& owner, const Id& team) {
+    seen_[{type, id}] = std::pair<Id, Id>{owner, team};
+  }
+
   std::optional<Id> customer_with_code(const std::string& code) const override {
     if (!db_ || code.empty()) return std::nullopt;
     auto& st = db_->cached(
@@ -105,6 +121,7 @@ class StoreView final : public sync::RecordView {
   Store& store_;
   Db* db_;
   mutable std::map<Id, Id> teams_;
+  mutable std::map<std::pair<std::string, Id>, std::optional<std::pair<Id, Id>>> seen_;
 };
 
 std::string region_of(const sync::StoredRecord& w) {
@@ -160,22 +177,6 @@ void audit(Store& store, const sync::Mutation& m, const sync::StoredRecord& w, c
   store.append_audit(e);
 }
 
-Settings default_settings() {
-  Settings s;
-  s.required_customer_fields = {"name", "decision_maker", "decision_maker_title", "phone", "main_business"};
-  s.tag_groups = {{"customer_type", "客户类型", "Customer type", {"三甲医院", "民营诊所", "经销商"}, true},
-                  {"region", "所属区域", "Region", {"杭州", "宁波", "温州", "绍兴"}, true},
-                  {"first_channel", "首次接触渠道", "First contact channel", {"展会", "转介绍", "线上", "陌拜"}, true}};
-  // R9 five stages; evidence kinds left open here (any evidence file gates the move) until the admin
-  // configures them.
-  s.stages = {{"need_confirmed", "需求确认", "Need confirmed", {}, 48},
-              {"solution_matched", "方案匹配", "Solution matched", {}, 48},
-              {"quote_approved", "报价审批", "Quote approved", {}, 48},
-              {"contract_signed", "合同签署", "Contract signed", {}, 48},
-              {"first_payment", "首付款到账", "First payment received", {}, 48}};
-  return s;
-}
-
 }  // namespace
 
 std::string encode_cursor(std::int64_t seq) { return b64url("cl1:" + std::to_string(seq)); }
@@ -200,7 +201,7 @@ Settings sync_settings(ServerContext& ctx) {
     auto s = decode_text<Settings>(row->body);
     if (s.ok()) return s.value;
   }
-  return default_settings();
+  return cl::default_settings();  // core/settings.h: the seed defaults (R4, R9, R10)
 }
 
 SyncOutcome<sync::PushResponse> SyncService::push(const User& user, const sync::PushRequest& req) {
@@ -251,11 +252,11 @@ SyncOutcome<sync::PushResponse> SyncService::push(const User& user, const sync::
         } else {
           for (const auto& w : applied.value.writes) {
             const Id team = view.team_of(w.owner_id);
-            auto before = ctx_.store.get_record(w.type, w.id);
-            if (before && (before->owner_id != w.owner_id || before->team_id != team)) {
+            auto before = view.owner_and_team(w.type, w.id);
+            if (before && (before->first != w.owner_id || before->second != team)) {
               // R33: the old owner and team must learn the record left their scope.
               db.cached("INSERT INTO sync_scope_exits(seq, type, id, old_owner_id, old_team_id) VALUES (?, ?, ?, ?, ?)")
-                  .bind_all(ctx_.store.next_seq(), w.type, w.id, before->owner_id, before->team_id)
+                  .bind_all(ctx_.store.next_seq(), w.type, w.id, before->first, before->second)
                   .run();
             }
             RecordRow row;
@@ -270,6 +271,7 @@ SyncOutcome<sync::PushResponse> SyncService::push(const User& user, const sync::
             row.body = w.data.dump(-1, ' ', false, Json::error_handler_t::replace);
             row.updated_at = now;
             ctx_.store.put_record(row);
+            view.wrote(w.type, w.id, w.owner_id, team);
             if (m.name != sync::kActivityLog) audit(ctx_.store, m, w, user.id, now);
           }
           for (const auto& c : applied.value.conflicts)

@@ -34,7 +34,7 @@ Problem missing_from_stage() { return invalid_args("from_stage", "from_stage (th
 }  // namespace
 
 Result<MutationOutcome> apply_opportunity_create(const Mutation& m, const Actor& actor, const RecordView& view,
-                                                 const Settings&, Instant now) {
+                                                 const Settings& settings, Instant now) {
   Result<Opportunity> r = read_new_record<Opportunity>(m, "opportunity", kTypeOpportunity, actor, view);
   if (!r.ok()) return Result<MutationOutcome>::failure(std::move(r.problems));
   Opportunity o = std::move(r.value);
@@ -46,16 +46,14 @@ Result<MutationOutcome> apply_opportunity_create(const Mutation& m, const Actor&
   if (!customer || customer->deleted || !actor_may_touch(actor, customer->owner_id, view))
     problems.push_back(Problem{"not_found", "opportunity.customer_id", "客户不存在", "No such customer"});
   if (!problems.empty()) return Result<MutationOutcome>::failure(std::move(problems));
-  // R9: every opportunity starts in stage ① now, whatever the client sent.
+  // R9: every opportunity starts open in stage one, entered now — whatever the client sent.
   o.status = OpportunityStatus::Open;
   o.closed_at = 0;
   o.close_reason.clear();
   o.stages.clear();
-  StageVisit first;
-  first.stage = 0;
-  first.entered_at = now;
-  first.entered_by = actor.user_id;
-  o.stages.push_back(std::move(first));
+  Result<Opportunity> opened = open_stage_one(std::move(o), settings, actor.user_id, now);
+  if (!opened.ok()) return Result<MutationOutcome>::failure(std::move(opened.problems));
+  o = std::move(opened.value);
   MutationOutcome out;
   out.writes.push_back(store(kTypeOpportunity, std::move(o), 0, now));
   return Result<MutationOutcome>::success(std::move(out));
@@ -104,7 +102,7 @@ Result<MutationOutcome> apply_opportunity_advance(const Mutation& m, const Actor
 }
 
 Result<MutationOutcome> apply_opportunity_move_back(const Mutation& m, const Actor& actor, const RecordView& view,
-                                                    const Settings&, Instant now) {
+                                                    const Settings& settings, Instant now) {
   auto l = load<Opportunity>(view, kTypeOpportunity, arg_text(m.args, "id"), actor);
   if (!l.ok()) return Result<MutationOutcome>::failure(std::move(l.problems));
   if (!has_from_stage(m)) return Result<MutationOutcome>::failure({missing_from_stage()});
@@ -116,11 +114,11 @@ Result<MutationOutcome> apply_opportunity_move_back(const Mutation& m, const Act
     return Result<MutationOutcome>::success(std::move(out));
   }
   const auto reason = arg_text(m.args, "reason");
-  return finish(move_back_stage(l.value.value, to.get<int>(), reason, actor.user_id, now), l.value, now);
+  return finish(move_back_stage(l.value.value, to.get<int>(), reason, settings, actor.user_id, now), l.value, now);
 }
 
 Result<MutationOutcome> apply_opportunity_close(const Mutation& m, const Actor& actor, const RecordView& view,
-                                                const Settings&, Instant now) {
+                                                const Settings& settings, Instant now) {
   auto l = load<Opportunity>(view, kTypeOpportunity, arg_text(m.args, "id"), actor);
   if (!l.ok()) return Result<MutationOutcome>::failure(std::move(l.problems));
   const Json outcome = m.args.contains("outcome") ? m.args["outcome"] : Json();
@@ -134,7 +132,17 @@ Result<MutationOutcome> apply_opportunity_close(const Mutation& m, const Actor& 
     return Result<MutationOutcome>::success(std::move(out));
   }
   const auto reason = arg_text(m.args, "reason");
-  return finish(close_opportunity(l.value.value, outcome == "won", reason, now), l.value, now);
+  std::vector<EvidenceRef> evidence;  // winning completes the last stage, so it needs that stage's proof
+  if (m.args.contains("evidence")) {
+    auto ev = decode_list<EvidenceRef>(m.args["evidence"]);
+    if (!ev.ok()) return Result<MutationOutcome>::failure(std::move(ev.problems));
+    evidence = std::move(ev.value);
+    for (auto& e : evidence) {
+      if (e.uploaded_by.empty()) e.uploaded_by = actor.user_id;
+      if (e.uploaded_at == 0) e.uploaded_at = now;
+    }
+  }
+  return finish(close_opportunity(l.value.value, outcome == "won", reason, evidence, settings, actor.user_id, now), l.value, now);
 }
 
 }  // namespace cl::sync::detail

@@ -163,13 +163,19 @@ TEST_CASE("advancing a stage without evidence is refused, with evidence it moves
   CHECK(o.version == 2);
 }
 
-TEST_CASE("an advance past the last stage is refused") {
+TEST_CASE("each stage needs its own kind of evidence, and completing the last stage wins (R10)") {
   World w = world_with_customer_of(rep1());
   add_opportunity(w, rep1());
+  auto wrong_kind = w.apply(mutation(9, kOpportunityAdvance, {{"id", "o1"}, {"from_stage", 0}, {"evidence", evidence('b', 3)}}, 1), rep1());
+  CHECK(has_code(wrong_kind.problems, "evidence_required"));
   for (int s = 0; s < 4; ++s)
-    REQUIRE(w.apply(mutation(10 + s, kOpportunityAdvance, {{"id", "o1"}, {"from_stage", s}, {"evidence", evidence()}}, 1 + s), rep1()).ok());
-  auto past = w.apply(mutation(20, kOpportunityAdvance, {{"id", "o1"}, {"from_stage", 4}, {"evidence", evidence()}}, 5), rep1());
-  CHECK(has_code(past.problems, "stage_last"));
+    REQUIRE(w.apply(mutation(10 + s, kOpportunityAdvance, {{"id", "o1"}, {"from_stage", s}, {"evidence", evidence('a', s)}}, 1 + s), rep1()).ok());
+  CHECK(w.get(kTypeOpportunity, "o1").data["status"] == "open");
+  auto last = w.apply(mutation(20, kOpportunityAdvance, {{"id", "o1"}, {"from_stage", 4}, {"evidence", evidence('a', 4)}}, 5), rep1());
+  REQUIRE(last.ok());
+  CHECK(w.get(kTypeOpportunity, "o1").data["status"] == "won");
+  auto after = w.apply(mutation(21, kOpportunityAdvance, {{"id", "o1"}, {"from_stage", 4}, {"evidence", evidence('a', 4)}}, 6), rep1());
+  CHECK(has_code(after.problems, "opportunity_closed"));
 }
 
 TEST_CASE("moving back needs a reason and an earlier stage (R10)") {
@@ -179,7 +185,7 @@ TEST_CASE("moving back needs a reason and an earlier stage (R10)") {
   CHECK(has_code(w.apply(mutation(4, kOpportunityMoveBack, {{"id", "o1"}, {"from_stage", 1}, {"to_stage", 0}, {"reason", ""}}, 2), rep1()).problems,
                  "reason_required"));
   CHECK(has_code(w.apply(mutation(5, kOpportunityMoveBack, {{"id", "o1"}, {"from_stage", 1}, {"to_stage", 1}, {"reason", "x"}}, 2), rep1()).problems,
-                 "stage_not_earlier"));
+                 "invalid_target_stage"));
   auto ok = w.apply(mutation(6, kOpportunityMoveBack, {{"id", "o1"}, {"from_stage", 1}, {"to_stage", 0}, {"reason", "客户预算调整"}}, 2), rep1());
   REQUIRE(ok.ok());
   const auto& o = w.get(kTypeOpportunity, "o1");

@@ -106,9 +106,9 @@ TEST_CASE("an amount change on a base where the amount had not moved applies des
 
 TEST_CASE("closing an opportunity someone else closed differently is a status conflict") {
   World w = world_with_opportunity();
-  REQUIRE(w.apply(mutation(3, kOpportunityClose, {{"id", "o1"}, {"outcome", "won"}}, 1), rep1()).ok());
-  auto r = w.apply(mutation(4, kOpportunityClose, {{"id", "o1"}, {"outcome", "lost"}, {"reason", "r"}}, 1), manager1());
+  REQUIRE(w.apply(mutation(3, kOpportunityClose, {{"id", "o1"}, {"outcome", "lost"}, {"reason", "预算取消"}}, 1), rep1()).ok());
+  auto r = w.apply(mutation(4, kOpportunityClose, {{"id", "o1"}, {"outcome", "won"}, {"reason", "r"}, {"evidence", evidence('a', 0)}}, 1), manager1());
   REQUIRE(r.ok());
   CHECK(r.value.conflicts.at(0).field == "status");
-  CHECK(w.get(kTypeOpportunity, "o1").data["status"] == "won");
+  CHECK(w.get(kTypeOpportunity, "o1").data["status"] == "lost");
 }

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/codec.h"
+#include "core/settings.h"
 #include "sync/mutations.h"
 #include "sync/replica.h"
 
@@ -23,14 +24,7 @@ inline std::map<Id, Id> teams() {
   return {{"rep1", "t1"}, {"rep2", "t1"}, {"manager1", "t1"}, {"rep8", "t2"}, {"manager2", "t2"}};
 }
 
-inline Settings seed_settings() {
-  Settings s;
-  s.required_customer_fields = {"name", "decision_maker", "decision_maker_title", "phone", "main_business"};
-  s.tag_groups = {{"customer_type", "客户类型", "Customer type", {"三甲医院"}, true},
-                  {"region", "所属区域", "Region", {"杭州"}, true},
-                  {"first_channel", "首次接触渠道", "First channel", {"展会"}, true}};
-  return s;
-}
+inline Settings seed_settings() { return default_settings(); }  // core/settings.h: R4, R9, R10 defaults
 
 inline Json customer_json(const std::string& id, const std::string& code, const std::string& owner = "") {
   Json c = {{"id", id},
@@ -59,9 +53,10 @@ inline Mutation mutation(std::int64_t mid, std::string_view name, Json args, std
 
 inline std::string sha(char c) { return std::string(64, c); }
 
-inline Json evidence(char c = 'a') {
-  return Json::array({{{"sha256", sha(c)}, {"file_name", "需求确认书.pdf"}, {"mime_type", "application/pdf"},
-                       {"size_bytes", 1234}, {"kind", "需求确认书"}}});
+// Evidence that passes the gate of `stage` under the default settings (R10: each stage names its kinds).
+inline Json evidence(char c = 'a', int stage = 0) {
+  return Json::array({{{"sha256", sha(c)}, {"file_name", "证据.pdf"}, {"mime_type", "application/pdf"},
+                       {"size_bytes", 1234}, {"kind", default_settings().stages.at(stage).evidence_kinds.at(0)}}});
 }
 
 // A mutable world the tests apply outcomes to, exactly as the server's transaction would.
