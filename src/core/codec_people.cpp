@@ -53,7 +53,8 @@ json to_json_value(const Settings& s) {
             {"repurchase_lead_days", s.repurchase_lead_days},
             {"discount_approval_bp", s.discount_approval_bp},
             {"quote_validity_days", s.quote_validity_days},
-            {"invoice_due_days", s.invoice_due_days}};
+            {"invoice_due_days", s.invoice_due_days},
+            {"dormant_days", s.dormant_days}};
   put_schema_version(j);
   return j;
 }
@@ -114,6 +115,7 @@ void read_fields(Reader& r, Settings& s) {
   r.integer("discount_approval_bp", s.discount_approval_bp);
   r.integer("quote_validity_days", s.quote_validity_days);
   r.integer("invoice_due_days", s.invoice_due_days);
+  r.integer("dormant_days", s.dormant_days);
 }
 
 }  // namespace codec

@@ -129,6 +129,7 @@ struct Settings {
   int discount_approval_bp = 1000;          // R20: discount above 10.00% needs the manager
   int quote_validity_days = 30;
   int invoice_due_days = 30;                // R21: payment term for overdue tracking
+  int dormant_days = 180;                   // R7: no action this long and nothing open -> dormant
 };
 
 // ============================================================================================

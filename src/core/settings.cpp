@@ -124,6 +124,7 @@ Problems validate_settings(const Settings& s) {
   positive(s.no_reply_hours, "no_reply_hours", "未回复判定时长", "No-reply window");
   positive(s.quote_validity_days, "quote_validity_days", "报价有效天数", "Quote validity");
   positive(s.invoice_due_days, "invoice_due_days", "发票账期天数", "Invoice payment term");
+  positive(s.dormant_days, "dormant_days", "休眠判定天数", "Dormancy threshold");
   if (s.repurchase_lead_days < 0)
     add(ps, "invalid_value", "repurchase_lead_days", "复购提前天数不能为负", "Repurchase lead time cannot be negative");
   if (s.discount_approval_bp < 0 || s.discount_approval_bp > 10000)

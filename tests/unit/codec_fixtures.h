@@ -26,6 +26,7 @@ inline Settings settings() {
   s.discount_approval_bp = 1500;
   s.quote_validity_days = 15;
   s.invoice_due_days = 45;
+  s.dormant_days = 365;
   return s;
 }
 
