@@ -19,6 +19,10 @@
 #include <thread>
 #include <vector>
 
+#include <chrono>
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
 #include "server/extras_schema.h"
 
 namespace cl::test {
@@ -184,5 +188,86 @@ inline std::string mail_header(const std::string& data, const std::string& name)
   }
   return out;
 }
+
+inline const std::string kRobotSecret = "SEC0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcd";
+
+// base64(HMAC-SHA256) computed by the openssl CLI, not by our code.
+inline std::string openssl_sign(const std::string& timestamp, const std::string& secret) {
+  return run_capture("printf '%s\\n%s' '" + timestamp + "' '" + secret + "' | openssl dgst -sha256 -hmac '" + secret +
+                     "' -binary | base64 -w0");
+}
+
+// A DingTalk/WeCom-like robot: answers {"errcode":0} when the request is well-formed and signed,
+// or fails on purpose for the first `fail_first` requests.
+struct RobotReceiver {
+  std::string secret;
+  httplib::Server server;
+  std::thread thread;
+  int port = 0;
+  std::mutex mu;
+  std::vector<nlohmann::json> accepted;
+  std::vector<std::string> rejections;
+  std::atomic<int> fail_first{0};
+  std::atomic<int> requests{0};
+
+  explicit RobotReceiver(std::string signing_secret = kRobotSecret) : secret(std::move(signing_secret)) {
+    server.Post("/robot/send", [this](const httplib::Request& req, httplib::Response& res) {
+      ++requests;
+      if (fail_first > 0) {
+        --fail_first;
+        res.status = 500;
+        res.set_content("overloaded", "text/plain");
+        return;
+      }
+      auto reject = [&](const std::string& why, int code) {
+        std::lock_guard<std::mutex> lock(mu);
+        rejections.push_back(why);
+        res.set_content(nlohmann::json{{"errcode", code}, {"errmsg", why}}.dump(), "application/json");
+      };
+      if (req.get_param_value("access_token") != "tok123") return reject("bad token", 300001);
+      auto ts = req.get_param_value("timestamp");
+      auto sign = req.get_param_value("sign");  // httplib has already URL-decoded it
+      if (ts.empty() || sign != openssl_sign(ts, secret)) return reject("sign not match", 310000);
+      auto body = nlohmann::json::parse(req.body, nullptr, false);
+      if (!body.is_object() || !body.contains("msgtype")) return reject("bad json", 400);
+      std::lock_guard<std::mutex> lock(mu);
+      accepted.push_back(body);
+      res.set_content(R"({"errcode":0,"errmsg":"ok"})", "application/json");
+    });
+    server.Post("/cgi-bin/webhook/send", [this](const httplib::Request& req, httplib::Response& res) {
+      ++requests;
+      if (fail_first > 0) {
+        --fail_first;
+        res.status = 500;
+        return;
+      }
+      auto body = nlohmann::json::parse(req.body, nullptr, false);
+      if (req.get_param_value("key") != "wkey" || !body.is_object()) {
+        res.set_content(R"({"errcode":93000,"errmsg":"invalid webhook url"})", "application/json");
+        return;
+      }
+      std::lock_guard<std::mutex> lock(mu);
+      accepted.push_back(body);
+      res.set_content(R"({"errcode":0,"errmsg":"ok"})", "application/json");
+    });
+    port = server.bind_to_any_port("127.0.0.1");
+    thread = std::thread([this] { server.listen_after_bind(); });
+    while (!server.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ~RobotReceiver() {
+    server.stop();
+    thread.join();
+  }
+  std::string dingtalk_url() const { return "http://127.0.0.1:" + std::to_string(port) + "/robot/send?access_token=tok123"; }
+  std::string wecom_url() const { return "http://127.0.0.1:" + std::to_string(port) + "/cgi-bin/webhook/send?key=wkey"; }
+  std::size_t accepted_count() {
+    std::lock_guard<std::mutex> lock(mu);
+    return accepted.size();
+  }
+  std::vector<nlohmann::json> accepted_copy() {
+    std::lock_guard<std::mutex> lock(mu);
+    return accepted;
+  }
+};
 
 }  // namespace cl::test
