@@ -4,8 +4,15 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
+#include "core/codec.h"
+#include "core/phone.h"
 #include "server/context.h"
+#include "server/extras_records.h"
+#include "server/ids.h"
+#include "server/lead_csv_import.h"
 #include "server/demo_seed.h"
 #include "server/sqlite_store.h"
 #include "server/user_admin.h"
@@ -99,12 +106,59 @@ int run_seed_demo(const Config& cfg) {
 }
 
 int run_import_csv(const Config& cfg) {
-  (void)cfg;
-  // The CSV importer (R1) belongs to the extras module; until it is wired here, say so plainly.
-  std::fprintf(stderr,
-               "error: import-csv is not available in this build yet (the CSV importer module is not wired "
-               "into the CLI); use POST /api/v1/import when it is documented in docs/API.md\n");
-  return 3;
+  // R1 lead lists, with the extras module's parser (lead_csv_import.h) — the same preview and
+  // all-or-nothing apply as POST /api/v1/leads/import. Default is a dry run; --apply writes.
+  if (!require(cfg, {"file"})) return 2;
+  const std::string type = cfg.option("type", "leads");
+  if (type != "leads") return std::fprintf(stderr, "error: --type %s is not supported; only leads\n", type.c_str()), 2;
+  std::ifstream in(cfg.option("file"), std::ios::binary);
+  if (!in) return std::fprintf(stderr, "error: cannot read %s\n", cfg.option("file").c_str()), 1;
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  const bool apply = cfg.has_option("apply") && !cfg.has_option("dry-run");
+  SqliteStore store(cfg.db_path(), system_now());
+  const Instant now = system_now();
+  // --team: the team that sees the unassigned leads (id or name); empty = admin only until assigned.
+  std::string team_id = cfg.option("team");
+  if (!team_id.empty() && !store.find_team(team_id))
+    for (const Team& t : store.list_teams())
+      if (t.name == team_id) team_id = t.id;
+  LeadImportPreview preview;
+  int imported = 0;
+  store.transaction([&] {
+    std::vector<std::string> phones;
+    for (const auto& l : load_records<Lead>(store.db().raw(), "lead", {RecordFilter::Kind::All, ""}))
+      if (auto np = normalize_phone(l.phone); np.valid()) phones.push_back(np.digits);
+    preview = preview_lead_csv(bytes.str(), phones);
+    if (!apply || !preview.ok()) return false;
+    const std::string batch_id = new_uuid_v7(now);
+    for (const auto& row : preview.rows) {
+      Lead l = row.lead;
+      l.meta.id = new_uuid_v7(now);
+      l.meta.created_at = l.meta.updated_at = now;
+      l.meta.version = 1;
+      l.status = LeadStatus::Imported;
+      l.import_batch_id = batch_id;
+      l.imported_at = now;
+      RecordRow rec;
+      rec.type = "lead";
+      rec.id = l.meta.id;
+      rec.team_id = team_id;
+      rec.region = l.region;
+      rec.seq = store.next_seq();
+      rec.version = 1;
+      rec.body = encode(l).dump();
+      rec.updated_at = now;
+      store.put_record(rec);
+      ++imported;
+    }
+    return true;
+  });
+  std::printf("%s\n", lead_import_preview_json(preview, 50).dump(2).c_str());
+  if (!preview.ok()) return std::fprintf(stderr, "error: the file has problems; nothing imported\n"), 1;
+  if (!apply) return std::printf("dry run: %zu rows would be imported (add --apply to import)\n", preview.rows.size()), 0;
+  std::printf("imported %d leads\n", imported);
+  return 0;
 }
 
 int run_backup(const Config& cfg) {

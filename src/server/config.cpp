@@ -31,7 +31,7 @@ commands:
   create-user         --username U --password P --role rep|manager|admin [--team TEAM_ID] [--display-name N]
   reset-password      --username U --password P        (also ends the user's sessions)
   seed-demo           [--scale demo|large|users]       (empty database only; serve takes --scale too)
-  import-csv          --file F.csv --type leads|customers [--dry-run]
+  import-csv          --file F.csv [--type leads] [--team ID-or-name] [--apply]  (dry run without --apply)
   backup              --to FILE                        (SQLite online backup; safe while serving)
   check               integrity_check + foreign_key_check; exit 1 on problems
 
@@ -40,8 +40,9 @@ options (flags win over environment variables):
   --host H            bind address (default 127.0.0.1)
   --data DIR          data folder (env CLOSELOOP_DATA, default ./data)
   --web DIR           static files to serve, e.g. build/wasm/dist (env CLOSELOOP_WEB)
-  --threads N         HTTP worker threads (default 8)
+  --threads N         HTTP worker threads (default 64; one per open keep-alive connection)
   --fast-hash         minimum argon2id cost (tests only)
+  --scale S           demo data for an empty database: demo (default), large, users (people only)
   --session-ttl-seconds N, --login-limit-account N, --login-limit-address N,
   --login-window-seconds N, --max-body-bytes N, --max-json-bytes N, --evidence-max-bytes N
 )";

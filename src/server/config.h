@@ -20,7 +20,9 @@ struct Config {
   std::string web_dir;                    // static files (the wasm dist/); empty = API only
   bool seed_demo = true;                  // serve on an empty database seeds demo data (--no-demo)
   std::string demo_scale = "demo";        // demo | large
-  int threads = 8;                        // HTTP worker threads
+  // HTTP worker threads. cpp-httplib keeps a thread per open keep-alive connection, and every
+  // browser tab holds a few, so 8 would stall a team's worth of tablets; benchmarks raise it.
+  int threads = 64;
 
   // Request limits. The global limit must admit an evidence upload (R10: 20 MB default);
   // JSON endpoints apply the smaller json limit themselves (parse_json_body).

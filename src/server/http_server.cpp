@@ -51,7 +51,7 @@ std::unique_ptr<HttpApp> make_http_app(ServerContext& ctx) {
   httplib::Server& srv = app->server;
   ApiRouter& router = app->router;
 
-  const int threads = ctx.config.threads > 0 ? ctx.config.threads : 8;
+  const int threads = ctx.config.threads > 0 ? ctx.config.threads : 64;
   srv.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
   srv.set_payload_max_length(ctx.config.max_body_bytes);
   srv.set_keep_alive_max_count(1000);

@@ -36,6 +36,9 @@ int run_serve(const Config& cfg) {
   SqliteStore store(cfg.db_path(), system_now());
   ServerContext ctx{cfg, store, &store.db(), system_now};
 
+  // Ended sessions are kept a week for the audit trail of who was logged in; attempts a day.
+  store.transaction([&] { store.purge_auth_history(ctx.now() - 7 * kDay, ctx.now() - kDay); });
+
   bool seeded = false;
   if (cfg.seed_demo && store.count_users() == 0) {
     SeedSummary summary;

@@ -286,6 +286,16 @@ void SqliteStore::clear_account_failures(const std::string& username) {
       .run();
 }
 
+std::int64_t SqliteStore::purge_auth_history(Instant sessions_before, Instant attempts_before) {
+  std::lock_guard lock(db_.mutex());
+  db_.cached("DELETE FROM sessions WHERE expires_at < ? OR (revoked_at != 0 AND revoked_at < ?)")
+      .bind_all(sessions_before, sessions_before)
+      .run();
+  std::int64_t n = db_.changes();
+  db_.cached("DELETE FROM login_attempts WHERE at < ?").bind(1, attempts_before).run();
+  return n + db_.changes();
+}
+
 int SqliteStore::device_number(const std::string& client_id, const Id& user_id, Instant now) {
   std::lock_guard lock(db_.mutex());
   auto& find = db_.cached("SELECT device_no FROM devices WHERE client_id = ?");

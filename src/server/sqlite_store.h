@@ -36,6 +36,7 @@ class SqliteStore final : public Store {
   FailureWindow account_failures(const std::string& username, Instant since) override;
   FailureWindow address_failures(const std::string& address, Instant since) override;
   void clear_account_failures(const std::string& username) override;
+  std::int64_t purge_auth_history(Instant sessions_before, Instant attempts_before) override;
   int device_number(const std::string& client_id, const Id& user_id, Instant now) override;
   std::int64_t next_seq() override;
   std::int64_t current_seq() override;

@@ -99,6 +99,9 @@ class Store {
   virtual FailureWindow account_failures(const std::string& username, Instant since) = 0;
   virtual FailureWindow address_failures(const std::string& address, Instant since) = 0;
   virtual void clear_account_failures(const std::string& username) = 0;
+  // Housekeeping: drop sessions that ended before `sessions_before` and attempts older than
+  // `attempts_before` (the throttle only looks at its window). Returns rows removed.
+  virtual std::int64_t purge_auth_history(Instant sessions_before, Instant attempts_before) = 0;
 
   // Devices: a short number per sync client, for offline-safe human-readable codes (R5).
   virtual int device_number(const std::string& client_id, const Id& user_id, Instant now) = 0;

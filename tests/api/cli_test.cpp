@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <set>
 
 #include "server/sqlite_store.h"
@@ -125,6 +126,39 @@ TEST_CASE("environment variables configure port and data folder, and flags win o
     CHECK(!env_client.Get("/api/v1/health"));  // nothing listens on the env port
   }
   unsetenv("CLOSELOOP_PORT");
+}
+
+}  // TEST_SUITE
+
+TEST_SUITE("cli") {
+
+TEST_CASE("import-csv previews by default and imports all rows with --apply") {
+  const std::string dir = make_temp_dir("closeloop-import");
+  REQUIRE(run_cli({"seed-demo", "--data", dir, "--fast-hash", "--scale", "users"}).first == 0);
+  const std::string csv = dir + "/leads.csv";
+  {
+    std::ofstream out(csv, std::ios::binary);
+    out << "\xEF\xBB\xBF公司,联系人,电话,来源,区域\r\n"
+           "杭州市第三人民医院,张主任,13812345678,展会,杭州\r\n"
+           "\"宁波康复医院, 东院\",李科长,13987654321,市场部名单,宁波\r\n";
+  }
+  auto dry = run_cli({"import-csv", "--data", dir, "--file", csv});
+  CHECK(dry.first == 0);
+  CHECK(dry.second.find("dry run") != std::string::npos);
+  auto count_leads = [&] {
+    cl::server::SqliteStore store(dir + "/closeloop.db", 1);
+    return store.records_of_type("lead", cl::server::Scope{cl::server::Scope::Kind::All, "", ""}).size();
+  };
+  CHECK(count_leads() == 0);
+  auto applied = run_cli({"import-csv", "--data", dir, "--file", csv, "--apply", "--team", "team-1"});
+  CHECK(applied.first == 0);
+  CAPTURE(applied.second);
+  CHECK(count_leads() == 2);
+  // The same phones again are duplicates: the whole file is refused, nothing more is written.
+  auto again = run_cli({"import-csv", "--data", dir, "--file", csv, "--apply"});
+  CHECK(again.first != 0);
+  CHECK(count_leads() == 2);
+  fs::remove_all(dir);
 }
 
 }  // TEST_SUITE

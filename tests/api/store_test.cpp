@@ -253,3 +253,24 @@ TEST_CASE("an online backup is a complete, consistent copy") {
 }
 
 }  // TEST_SUITE
+
+TEST_SUITE("store") {
+
+TEST_CASE("housekeeping drops ended sessions and old login attempts, keeps live ones") {
+  TempDb t;
+  SqliteStore store(t.path, 1);
+  store.put_team({"t1", "一组", "", ""});
+  store.insert_user(rep("u1", "t1"), "h");
+  store.insert_session({"live", "u1", 0, 10'000, 0, "", ""});
+  store.insert_session({"expired", "u1", 0, 500, 0, "", ""});
+  store.insert_session({"revoked", "u1", 0, 10'000, 400, "", ""});
+  store.record_login_attempt("u1", "a", 100, false);
+  store.record_login_attempt("u1", "a", 2'000, false);
+  CHECK(store.purge_auth_history(1'000, 1'000) == 3);
+  CHECK(store.find_session("live").has_value());
+  CHECK(!store.find_session("expired").has_value());
+  CHECK(!store.find_session("revoked").has_value());
+  CHECK(store.account_failures("u1", 0).count == 1);
+}
+
+}  // TEST_SUITE
