@@ -172,3 +172,23 @@ test('the IndexedDB replica storage keeps pages, cursor, outbox and evidence byt
     require('node:fs').rmSync(profile, { recursive: true, force: true });
   }
 });
+
+test('tablet 768×1024 touch: a flick scrolls the real customer list and opens nothing', async () => {
+  const { context, page } = await signedIn({ viewport: { width: 768, height: 1024 }, hasTouch: true, isMobile: true });
+  try {
+    await page.evaluate(() => window.closeloop.navigate('customers'));
+    // The first sync fills the local replica; the list then draws its first row.
+    const s0 = await h.waitState(page, (st) => st.route === 'customers' && !!st.targets['customers.row0'], 60000);
+    const row = s0.targets['customers.row0'];
+    const cdp = await context.newCDPSession(page);
+    const start = { x: row.x + row.w / 2, y: row.y + row.h / 2 + 200 };
+    await touchDrag(cdp, start, { x: start.x, y: start.y - 150 }, 4, 0);
+    const s1 = await h.waitState(page, (st) => st.idle === true, 15000);
+    const moved = s1.targets['customers.row0'];
+    assert.ok(!moved || moved.y < row.y - 100, `the list scrolled: row 0 ${row.y} → ${moved ? moved.y : 'scrolled out'}`);
+    assert.equal(s1.route, 'customers', 'the flick did not open a customer');
+    await h.screenshot(page, 'customers-flicked-768x1024.png');
+  } finally {
+    await context.close();
+  }
+});
