@@ -8,13 +8,34 @@
 namespace cl {
 namespace {
 
-Instant median_of(std::vector<Instant>& v) {
+// Exact k-th smallest by a radix pre-pass: one histogram of the top 16 significant bits, then
+// nth_element over the single bucket holding rank k. Linear and branch-light, several times faster
+// than nth_element over hundreds of thousands of dwell times (R13's 50 ms budget).
+Instant select_rank(const std::vector<Instant>& v, size_t k, std::vector<Instant>& bucket,
+                    std::vector<std::uint32_t>& histogram) {
+  Instant max = 0;
+  for (Instant d : v) max = d > max ? d : max;  // durations are >= 0
+  int bits = 0;
+  while (bits < 63 && (Instant{1} << bits) <= max) ++bits;
+  const int shift = bits > 16 ? bits - 16 : 0;
+  histogram.assign(size_t{1} << 16, 0);
+  for (Instant d : v) ++histogram[static_cast<size_t>(d >> shift)];
+  size_t below = 0, b = 0;
+  while (below + histogram[b] <= k) below += histogram[b++];
+  bucket.clear();
+  for (Instant d : v)
+    if (static_cast<size_t>(d >> shift) == b) bucket.push_back(d);
+  const size_t r = k - below;
+  std::nth_element(bucket.begin(), bucket.begin() + static_cast<std::ptrdiff_t>(r), bucket.end());
+  return bucket[r];
+}
+
+Instant median_of(const std::vector<Instant>& v, std::vector<Instant>& bucket, std::vector<std::uint32_t>& histogram) {
   if (v.empty()) return 0;
-  size_t mid = v.size() / 2;
-  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(mid), v.end());
-  Instant upper = v[mid];
+  const size_t mid = v.size() / 2;
+  const Instant upper = select_rank(v, mid, bucket, histogram);
   if (v.size() % 2 == 1) return upper;
-  Instant lower = *std::max_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(mid));
+  const Instant lower = select_rank(v, mid - 1, bucket, histogram);
   return lower + (upper - lower) / 2;
 }
 
@@ -81,7 +102,7 @@ Funnel funnel_impl(const View& v, const Settings& s, FunnelPeriod period, Instan
     auto& d = scratch.durations[k];
     row.dwell_samples = static_cast<std::int64_t>(d.size());
     if (!d.empty()) row.mean_dwell_ms = static_cast<Instant>(dwell_sum[k] / static_cast<__int128>(d.size()));
-    row.median_dwell_ms = median_of(d);
+    row.median_dwell_ms = median_of(d, scratch.bucket, scratch.histogram);
     std::int64_t next = k + 1 < n ? f.stages[k + 1].reached : f.won;
     row.conversion_bp = bp(next, row.reached);
   }

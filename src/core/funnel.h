@@ -58,6 +58,8 @@ struct Funnel {
 // Reusable scratch so a dashboard that recomputes every few seconds doesn't reallocate.
 struct FunnelScratch {
   std::vector<std::vector<Instant>> durations;
+  std::vector<Instant> bucket;            // median selection
+  std::vector<std::uint32_t> histogram;
 };
 
 Funnel compute_funnel(std::span<const Opportunity> opps, const Settings& settings, FunnelPeriod period, Instant now);

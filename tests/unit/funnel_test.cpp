@@ -1,6 +1,7 @@
 // R13 funnel and R14 fake "in talks".
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <vector>
 
 #include "core/funnel.h"
@@ -212,4 +213,25 @@ TEST_CASE("the compact projection gives the same funnel as the records, for any 
   same(compute_funnel(facts, kS, p, 30 * D, scratch), compute_funnel(opps, kS, p, 30 * D));
   facts.compact();
   same(compute_funnel(facts, kS, p, 30 * D, scratch), compute_funnel(opps, kS, p, 30 * D));
+}
+
+TEST_CASE("the median dwell is exact for many stays, odd and even counts, wide and equal values") {
+  for (size_t n : {1u, 2u, 7u, 1000u, 1001u, 20000u}) {
+    std::vector<Opportunity> opps;
+    std::vector<Instant> ref;
+    std::uint32_t x = 2463534242u;
+    for (size_t i = 0; i < n; ++i) {
+      x ^= x << 13; x ^= x >> 17; x ^= x << 5;
+      Instant d = (i % 3 == 0) ? 5 * kHour : static_cast<Instant>(x % 4000000) * 997;  // ties and spread
+      Opportunity o;
+      o.meta.id = "o" + std::to_string(i);
+      o.stages = {StageVisit{0, 1000, 1000 + d, "u"}, StageVisit{1, 1000 + d, 0, "u"}};
+      opps.push_back(o);
+      ref.push_back(d);
+    }
+    std::sort(ref.begin(), ref.end());
+    Instant expected = n % 2 ? ref[n / 2] : ref[n / 2 - 1] + (ref[n / 2] - ref[n / 2 - 1]) / 2;
+    Funnel f = compute_funnel(opps, kS, {}, 1000);
+    CHECK_MESSAGE(f.stages[0].median_dwell_ms == expected, "n=" << n);
+  }
 }
