@@ -110,8 +110,10 @@ void register_notify_routes(ApiRouter& r, ServerContext& ctx) {
           if (!exists) return write_error(res, 404, "not_found", scope_type + " not found");
           Result<ChannelConfig> cfg;
           ctx.store.transaction([&] {
-            auto base = channel_config_get(ctx.db->raw(), scope_type, scope_id)
-                            .value_or(ChannelConfig{scope_type, scope_id});
+            ChannelConfig fresh;
+            fresh.scope_type = scope_type;
+            fresh.scope_id = scope_id;
+            auto base = channel_config_get(ctx.db->raw(), scope_type, scope_id).value_or(fresh);
             cfg = channel_config_from_json(*body, base);
             if (!cfg.ok()) return false;
             cfg.value.updated_at = ctx.now();

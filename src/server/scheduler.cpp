@@ -9,6 +9,7 @@
 #include "core/money.h"
 #include "core/repurchase.h"
 #include "core/settings.h"
+#include "core/stall_policy.h"
 #include "core/time.h"
 #include "server/db.h"
 #include "server/extras_records.h"
@@ -26,12 +27,6 @@ const User* find_user(const SchedulerData& d, const Id& id) {
   return nullptr;
 }
 
-const User* manager_of(const SchedulerData& d, const User& rep) {
-  for (const auto& t : d.teams)
-    if (t.id == rep.team_id && !t.manager_id.empty()) return find_user(d, t.manager_id);
-  return nullptr;
-}
-
 Notice notice_for(const User& to, std::string kind, std::string subject_type, std::string subject_id, std::string key) {
   Notice n;
   n.kind = std::move(kind);
@@ -45,56 +40,9 @@ Notice notice_for(const User& to, std::string kind, std::string subject_type, st
   return n;
 }
 
-std::string hours_text(Instant ms) { return std::to_string(ms / kHour); }
-
-// R11 stall levels. Interim rule in the server until core A's stall_policy.h lands (then this
-// function becomes a call to it): level 1 to the owner (DingTalk) once the current stay is older
-// than the stage's stall_hours; level 2 to the owner's manager (WeCom) escalation_hours after level 1
-// was sent; one of each per stay (dedupe keys carry the stay's entered_at), never a third.
-void stall_notices(const SchedulerData& d, const SentLookup& sent, Instant now, std::vector<Notice>& out) {
-  std::map<Id, std::string> customer_names;
-  for (const auto& c : d.customers) customer_names[c.meta.id] = c.name;
-  for (const auto& o : d.opportunities) {
-    if (o.meta.deleted || o.status != OpportunityStatus::Open || o.stages.empty()) continue;
-    const StageVisit& stay = o.stages.back();
-    const StageDef* def = find_stage(d.settings, stay.stage);
-    const Instant threshold = static_cast<Instant>(def ? def->stall_hours : 48) * kHour;
-    if (now - stay.entered_at < threshold) continue;
-    const User* rep = find_user(d, o.meta.owner_id);
-    if (!rep) continue;
-    const std::string stage_name = def ? def->name_zh : "阶段 " + std::to_string(stay.stage + 1);
-    const std::string stage_en = def ? def->name_en : "stage " + std::to_string(stay.stage + 1);
-    const std::string customer = customer_names.count(o.customer_id) ? customer_names[o.customer_id] : "";
-    const std::string key1 = "stall1:" + o.meta.id + ":" + std::to_string(stay.entered_at);
-    Notice n1 = notice_for(*rep, "stall_level1", "opportunity", o.meta.id, key1);
-    n1.title_zh = "商机停滞提醒：" + o.title;
-    n1.title_en = "Stalled opportunity: " + o.title;
-    n1.body_zh = "客户「" + customer + "」的商机「" + o.title + "」已在「" + stage_name + "」阶段停留 " +
-                 hours_text(now - stay.entered_at) + " 小时，请尽快推进或说明原因。";
-    n1.body_en = "Opportunity \"" + o.title + "\" has been in stage " + stage_en + " for " +
-                 hours_text(now - stay.entered_at) + " h.";
-    n1.channels = {"dingtalk"};
-    out.push_back(n1);
-
-    auto level1_at = sent(key1);
-    if (!level1_at) continue;  // level 1 goes out this tick; level 2 waits for its own delay
-    if (now - *level1_at < static_cast<Instant>(d.settings.escalation_hours) * kHour) continue;
-    const User* manager = manager_of(d, *rep);
-    if (!manager) continue;
-    Notice n2 = notice_for(*manager, "stall_level2", "opportunity", o.meta.id,
-                           "stall2:" + o.meta.id + ":" + std::to_string(stay.entered_at));
-    n2.title_zh = "商机停滞升级：" + o.title;
-    n2.title_en = "Stall escalated: " + o.title;
-    n2.body_zh = "销售 " + rep->display_name + " 的商机「" + o.title + "」（客户：" + customer + "）在「" + stage_name +
-                 "」阶段停留 " + hours_text(now - stay.entered_at) + " 小时，一级提醒后仍未推进。";
-    n2.body_en = rep->display_name + "'s opportunity \"" + o.title + "\" is still stalled after the level-1 reminder.";
-    n2.channels = {"wecom"};
-    out.push_back(n2);
-  }
-}
-
 void reminder_notices(const SchedulerData& d, const std::vector<Reminder>& reminders, Instant now, const char* kind,
-                      const char* title_zh, const char* title_en, std::vector<Notice>& out) {
+                      const char* title_zh, const char* title_en, std::vector<Notice>& out,
+                      const char* channel = "dingtalk") {
   for (const auto& r : reminders) {
     if (r.due_at > now) continue;
     const User* to = find_user(d, r.recipient_id);
@@ -104,16 +52,24 @@ void reminder_notices(const SchedulerData& d, const std::vector<Reminder>& remin
     n.title_en = title_en;
     n.body_zh = r.text_zh;
     n.body_en = r.text_en;
-    n.channels = {"dingtalk"};
+    n.channels = {channel};
     out.push_back(n);
   }
 }
 
 }  // namespace
 
-std::vector<Notice> due_notices(const SchedulerData& d, const SentLookup& sent, Instant now) {
-  std::vector<Notice> out;
-  stall_notices(d, sent, now, out);
+DueWork due_notices(const SchedulerData& d, Instant now) {
+  DueWork work;
+  std::vector<Notice>& out = work.notices;
+  // R11: core A's stall policy — level 1 to the owner (DingTalk), level 2 to the manager (WeCom)
+  // escalation_hours after level 1 was sent unless acknowledged; never a third.
+  StallRun stall = due_stall_reminders(d.opportunities, d.users, d.teams, d.settings, now);
+  std::vector<Reminder> level1, level2;
+  for (auto& r : stall.reminders) (r.kind == ReminderKind::StallLevel2 ? level2 : level1).push_back(r);
+  reminder_notices(d, level1, now, "stall_level1", "商机停滞提醒", "Stalled opportunity", out, "dingtalk");
+  reminder_notices(d, level2, now, "stall_level2", "商机停滞升级（主管）", "Stall escalated to manager", out, "wecom");
+  work.stall_updates = std::move(stall.updates);
   // R2: untouched leads (core B's rule and dedupe key).
   reminder_notices(d, untouched_lead_alerts(d.leads, d.settings, now), now, "untouched_lead", "线索未跟进提醒",
                    "Untouched lead", out);
@@ -136,7 +92,7 @@ std::vector<Notice> due_notices(const SchedulerData& d, const SentLookup& sent, 
     n.channels = {"dingtalk"};
     out.push_back(n);
   }
-  return out;
+  return work;
 }
 
 namespace {
@@ -184,12 +140,24 @@ SchedulerReport run_scheduler_tick(ServerContext& ctx, Instant now) {
   ctx.store.transaction([&] {
     sqlite3* db = ctx.db->raw();
     SchedulerData data = load_data(ctx);
-    SentLookup sent = [db](const std::string& key) -> std::optional<Instant> {
-      auto item = inbox_find_by_key(db, key);
-      if (!item) return std::nullopt;
-      return item->created_at;
-    };
-    auto notices = due_notices(data, sent, now);
+    auto work = due_notices(data, now);
+    const auto& notices = work.notices;
+    // R11: record level1_sent_at / level2_sent_at on the stay, in this same transaction, as a new
+    // version of the opportunity (clients pull it), so a rerun never sends again.
+    for (const auto& u : work.stall_updates) {
+      auto row = ctx.store.get_record("opportunity", u.opportunity_id);
+      if (!row || row->deleted) continue;
+      auto opp = decode<Opportunity>(nlohmann::json::parse(row->body, nullptr, false));
+      if (!opp.ok()) continue;
+      apply_stall_update(opp.value, u);
+      opp.value.meta.version = row->version + 1;
+      opp.value.meta.updated_at = now;
+      row->version += 1;
+      row->seq = ctx.store.next_seq();
+      row->body = encode(opp.value).dump();
+      row->updated_at = now;
+      ctx.store.put_record(*row);
+    }
     report.notices = static_cast<int>(notices.size());
     for (const auto& n : notices) {
       auto r = send_notice(db, n, now);

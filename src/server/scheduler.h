@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/model.h"
+#include "core/stall_policy.h"
 #include "server/context.h"
 #include "server/notify_dispatch.h"
 #include "server/notify_outbox.h"
@@ -31,12 +32,14 @@ struct SchedulerData {
   std::vector<Payment> payments;
 };
 
-// What level-1 stall reminders were already sent and when (dedupe key -> created_at), so level 2
-// is due escalation_hours after level 1 — never a third level, never twice.
-using SentLookup = std::function<std::optional<Instant>(const std::string& dedupe_key)>;
+struct DueWork {
+  std::vector<Notice> notices;
+  std::vector<StallUpdate> stall_updates;  // R11: sent-at stamps to write into the opportunities
+};
 
-// Every notice due at `now` (pure given its inputs; the dedupe keys decide what is new).
-std::vector<Notice> due_notices(const SchedulerData& data, const SentLookup& sent, Instant now);
+// Every notice due at `now` from core's policies (stall_policy.h, leads.h, repurchase.h,
+// billing.h); pure given its inputs — the dedupe keys decide what is new.
+DueWork due_notices(const SchedulerData& data, Instant now);
 
 struct SchedulerReport {
   int notices = 0;         // due this tick (new or already sent)

@@ -1,12 +1,15 @@
 #include "server/share_view.h"
 
 #include <map>
+#include <span>
 
 #include "core/billing.h"
 #include "core/collection.h"
+#include "core/funnel.h"
 #include "core/leads.h"
 #include "core/money.h"
 #include "core/settings.h"
+#include "core/stall_policy.h"
 #include "core/time.h"
 #include "server/extras_records.h"
 
@@ -57,33 +60,24 @@ nlohmann::json build_shared_view(sqlite3* db, const ShareLink& link, Instant now
     if (team_in.count(t.team_id) || rep_in) targets.push_back(t);
   }
 
-  // Funnel (R13): open opportunities per current stage, with the average time in that stage so far.
-  // (Switch to core A's funnel.h when it lands; the JSON shape can stay.)
+  // Funnel (R13) from core A's funnel.h: open now per stage, mean/median dwell, conversion.
+  const Funnel funnel = compute_funnel(std::span<const Opportunity>(opps), settings, FunnelPeriod{}, now);
   nlohmann::json stages = nlohmann::json::array();
-  const int stage_count = std::max<int>(static_cast<int>(settings.stages.size()), 1);
-  std::vector<int> count(stage_count, 0);
-  std::vector<Instant> dwell(stage_count, 0);
-  int won = 0, lost = 0;
+  for (const auto& row : funnel.stages)
+    stages.push_back({{"stage", row.stage},
+                      {"name_zh", row.name_zh},
+                      {"name_en", row.name_en},
+                      {"open", row.open_now},
+                      {"reached", row.reached},
+                      {"conversion_bp", row.conversion_bp},
+                      {"avg_hours_in_stage", row.mean_dwell_ms / kHour},
+                      {"median_hours_in_stage", row.median_dwell_ms / kHour}});
+  const std::int64_t won = funnel.won, lost = funnel.lost;
   std::map<Id, int> open_by_rep, stalled_by_rep;
   for (const auto& o : opps) {
-    if (o.status == OpportunityStatus::Won) ++won;
-    if (o.status == OpportunityStatus::Lost) ++lost;
-    if (o.status != OpportunityStatus::Open || o.stages.empty()) continue;
-    int st = std::clamp(o.stages.back().stage, 0, stage_count - 1);
-    ++count[st];
-    dwell[st] += now - o.stages.back().entered_at;
+    if (o.status != OpportunityStatus::Open) continue;
     ++open_by_rep[o.meta.owner_id];
-    const StageDef* def = find_stage(settings, st);
-    if (now - o.stages.back().entered_at >= static_cast<Instant>(def ? def->stall_hours : 48) * kHour)
-      ++stalled_by_rep[o.meta.owner_id];
-  }
-  for (int i = 0; i < stage_count; ++i) {
-    const StageDef* def = find_stage(settings, i);
-    stages.push_back({{"stage", i},
-                      {"name_zh", def ? def->name_zh : ""},
-                      {"name_en", def ? def->name_en : ""},
-                      {"open", count[i]},
-                      {"avg_hours_in_stage", count[i] ? dwell[i] / count[i] / kHour : 0}});
+    if (is_stalled(o, settings, now)) ++stalled_by_rep[o.meta.owner_id];
   }
 
   // Collections (R22) for this Beijing month, from core's dashboard over in-scope data only.

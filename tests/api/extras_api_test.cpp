@@ -99,7 +99,7 @@ TEST_CASE("a 48 h stall reminds the rep on DingTalk at level 1, the manager on W
   auto rep_inbox = inbox(s, rep1);
   REQUIRE(rep_inbox["items"].size() == 1);
   CHECK(rep_inbox["items"][0]["kind"] == "stall_level1");
-  CHECK(rep_inbox["items"][0]["body_zh"].get<std::string>().find("杭州市第一人民医院") != std::string::npos);
+  CHECK(rep_inbox["items"][0]["body_zh"].get<std::string>().find("骨科耗材年度采购") != std::string::npos);
   REQUIRE(robot.accepted_count() == 1);  // accepted = the signature checked out
   auto first = robot.accepted_copy()[0];
   CHECK(first["msgtype"] == "markdown");
@@ -124,6 +124,10 @@ TEST_CASE("a 48 h stall reminds the rep on DingTalk at level 1, the manager on W
   CHECK(later["inbox_added"] == 0);
   CHECK(later["outbox_queued"] == 0);
   CHECK(robot.accepted_count() == 2);
+  // R11: both sends are recorded on the stay itself (a new version of the opportunity).
+  auto stored = json::parse(test::query_text(s, "SELECT body FROM records WHERE type = 'opportunity' AND id = 'opp-1'"));
+  CHECK(stored["stages"][0]["level1_sent_at"] == t0 + 48 * kHour);
+  CHECK(stored["stages"][0]["level2_sent_at"] == t0 + 72 * kHour);
   auto outbox = body_json(s.client().Get("/api/v1/admin/outbox?status=delivered", bearer(admin)));
   CHECK(outbox["messages"].size() == 2);
   // The outbox admin view is for admins only.
