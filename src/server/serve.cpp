@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <thread>
 
+#include "core/version.h"
 #include "server/cli.h"
 #include "server/demo_seed.h"
 #include "server/http_server.h"
@@ -65,9 +66,10 @@ int run_serve(const Config& cfg) {
     app->server.stop();
   });
 
-  std::printf("Closeloop %s listening on http://%s:%d/\n", "server", cfg.host.c_str(), cfg.port);
+  std::printf("Closeloop %s listening on http://%s:%d/\n", kVersion, cfg.host.c_str(), cfg.port);
   std::printf("data: %s   web: %s\n", cfg.db_path().c_str(), cfg.web_dir.empty() ? "(none, API only)" : cfg.web_dir.c_str());
-  if (seeded || cfg.seed_demo)
+  // Demo logins only where demo seeding made them (its readable ids), never on a real database.
+  if (seeded || store.find_user("user-rep1"))
     for (const auto& line : demo_login_lines()) std::printf("%s\n", line.c_str());
   std::fflush(stdout);
 
