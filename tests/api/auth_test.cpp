@@ -1,6 +1,7 @@
 // R33 against the real binary: login, tokens, logout, expiry, throttling, roles.
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <chrono>
 #include <thread>
 
@@ -174,6 +175,33 @@ TEST_CASE("an admin password reset ends the user's sessions and the new password
   auto weak = s.client().Post("/api/v1/users/" + id + "/password", bearer(admin), json{{"password", "short"}}.dump(),
                               "application/json");
   CHECK(weak->status == 422);
+}
+
+}  // TEST_SUITE
+
+TEST_SUITE("auth") {
+
+TEST_CASE("concurrent logins and reads from many connections each get their own user") {
+  auto& s = shared_server();
+  std::vector<std::thread> threads;
+  std::atomic<int> ok{0}, wrong{0};
+  for (int t = 0; t < 12; ++t) {
+    threads.emplace_back([&, t] {
+      const std::string username = "rep" + std::to_string(10 + t);
+      httplib::Client c("127.0.0.1", s.port());
+      auto login = c.Post("/api/v1/auth/login", json{{"username", username}, {"password", "demo1234"}}.dump(),
+                          "application/json");
+      if (!login || login->status != 200) { ++wrong; return; }
+      const std::string token = json::parse(login->body)["token"];
+      for (int i = 0; i < 15; ++i) {
+        auto me = c.Get("/api/v1/me", bearer(token));
+        if (me && me->status == 200 && json::parse(me->body)["username"] == username) ++ok; else ++wrong;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  CHECK(wrong == 0);
+  CHECK(ok == 12 * 15);
 }
 
 }  // TEST_SUITE
