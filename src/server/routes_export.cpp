@@ -4,7 +4,7 @@
 #include <set>
 
 #include "core/codec.h"
-#include "core/phone.h"
+#include "core/lead_import.h"
 #include "core/settings.h"
 #include "core/time.h"
 #include "server/auth.h"
@@ -80,28 +80,23 @@ void register_export_routes(ApiRouter& r, ServerContext& ctx) {
     std::string batch_id;
     ctx.store.transaction([&] {
       sqlite3* db = ctx.db->raw();
-      std::vector<std::string> phones;
-      for (const auto& l : load_records<Lead>(db, "lead", {RecordFilter::Kind::All, ""}))
-        if (auto np = normalize_phone(l.phone); np.valid()) phones.push_back(np.digits);
-      preview = preview_lead_csv(req.body, phones);
+      preview = preview_lead_csv(req.body, load_records<Lead>(db, "lead", {RecordFilter::Kind::All, ""}));
       if (dry == "1" || !preview.ok()) return false;  // nothing written
       batch_id = new_uuid_v7(now);
-      for (auto& row : preview.rows) {
-        Lead l = row.lead;
-        l.meta.id = new_uuid_v7(now);
+      // R1: core decides ids, status and batch; the server writes every lead in this one transaction.
+      auto leads = apply_lead_import(preview.core, batch_id, now, [&] { return new_uuid_v7(now); });
+      if (!leads.ok()) return false;
+      for (auto& l : leads.value) {
         l.meta.created_at = l.meta.updated_at = now;
-        l.meta.version = 1;
-        l.status = LeadStatus::Imported;
-        l.import_batch_id = batch_id;
-        l.imported_at = now;
+        l.meta.version = std::max<std::int64_t>(1, l.meta.version);
         RecordRow rec;
         rec.type = "lead";
         rec.id = l.meta.id;
-        rec.owner_id = "";
+        rec.owner_id = l.meta.owner_id;
         rec.team_id = me->role == Role::Manager ? me->team_id : "";  // unassigned, visible to the importing team
         rec.region = l.region;
         rec.seq = ctx.store.next_seq();
-        rec.version = 1;
+        rec.version = l.meta.version;
         rec.body = encode(l).dump();
         rec.updated_at = now;
         ctx.store.put_record(rec);
