@@ -174,8 +174,10 @@ SchedulerReport run_scheduler_tick(ServerContext& ctx, Instant now) {
 SchedulerThread::SchedulerThread(ServerContext& ctx, Instant period) : ctx_(ctx) {
   if (ctx.config.option("scheduler") == "off") return;
   thread_ = std::thread([this, period] {
+    // The first tick comes one period after start: a server started for a short test run never
+    // writes reminders underneath it, and a demo gets its first reminders within a minute.
     std::unique_lock<std::mutex> lock(mu_);
-    while (!stop_) {
+    while (!cv_.wait_for(lock, std::chrono::milliseconds(period), [this] { return stop_; })) {
       lock.unlock();
       try {
         run_scheduler_tick(ctx_, ctx_.now());
@@ -183,7 +185,6 @@ SchedulerThread::SchedulerThread(ServerContext& ctx, Instant period) : ctx_(ctx)
         std::fprintf(stderr, "scheduler tick failed: %s\n", e.what());
       }
       lock.lock();
-      cv_.wait_for(lock, std::chrono::milliseconds(period), [this] { return stop_; });
     }
   });
 }

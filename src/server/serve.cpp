@@ -13,6 +13,7 @@
 #include "server/cli.h"
 #include "server/demo_seed.h"
 #include "server/http_server.h"
+#include "server/scheduler.h"
 #include "server/sqlite_store.h"
 
 namespace cl::server {
@@ -54,6 +55,10 @@ int run_serve(const Config& cfg) {
                  cfg.host.c_str(), cfg.port);
     return 1;
   }
+
+  // R11/R34: reminders every minute on the server's clock (--scheduler=off disables); stopped and
+  // joined when run_serve returns.
+  SchedulerThread scheduler(ctx);
 
   std::atomic<bool> signalled{false};
   std::thread stopper([&] {
