@@ -197,6 +197,9 @@ nlohmann::json field_state_json() {
   }
   j["issues"] = issues;
   j["list"] = {{"query", a.customer_filter.query}, {"count", a.customer_list.count()}};
+  const CustomerProfile& prof = a.profile.profile();
+  j["profile"] = {{"found", prof.found}, {"id", prof.customer.meta.id}, {"code", prof.customer.code},
+                  {"name", prof.customer.name}, {"interactions", prof.last_interactions.size()}};
   nlohmann::json fp = nlohmann::json::array();
   for (const auto& p : a.form.problems()) fp.push_back({{"code", p.code}, {"field", p.field}});
   j["form"] = {{"name", a.form.name}, {"problems", fp}, {"duplicates", a.form.duplicates().size()}};

@@ -219,21 +219,34 @@ test('a customer the server rejects is shown with its reason and a way to fix it
     await typeInto(page, 'customer_form.decision_maker_title', '院长');
     await typeInto(page, 'customer_form.phone', '13800138123');
     await typeInto(page, 'customer_form.main_business', '口腔');
+    // Portrait: the tags are below the fields — scroll the form with a finger drag, then tap them.
+    const cdp = await context.newCDPSession(page);
+    const drag = async (fromY, toY) => {
+      await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [{ x: 700, y: fromY }] });
+      for (let i = 1; i <= 10; i++)
+        await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [{ x: 700, y: fromY + ((toY - fromY) * i) / 10 }] });
+      await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+    };
+    await drag(800, 200);
+    await new Promise((r) => setTimeout(r, 1200));
+    await h.settle(page);
+    await h.screenshot(page, 'field-customer-form-portrait-scrolled.png');
     for (const g of ['customer_type', 'region', 'first_channel']) await tap(page, `customer_form.tag.${g}.1`);
     await saveForm(page);
     const s = await h.waitState(page, (st) => /^customers\/[0-9a-f-]{36}$/.test(st.route));
     const id = s.route.split('/')[1];
     const mine = await field(page);
     assert.equal(mine.pending, 1);
-    // Meanwhile another device creates a record under the same id: the server refuses the
-    // tablet's create (record_exists) when it arrives.
+    // Meanwhile another device takes the code this tablet gave its customer (as if two devices had
+    // shared a device number): the server refuses the tablet's create with duplicate_code.
+    const prof = await waitField(page, (x) => x.profile && x.profile.found && x.profile.id === id);
     const push = await api('/api/v1/sync/push', token, {
       method: 'POST',
       body: JSON.stringify({ client_id: other, schema_version: 1, mutations: [{
         client_id: other, mid: 1, name: 'customer.create', schema_version: 1, base_version: 0, at: Date.now(),
-        args: { customer: { id, name: '抢先创建', decision_maker: '某', decision_maker_title: '某', phone: '13900000000',
-                            main_business: '某', code: 'KH-ZZZ-99999',
-                            tags: { customer_type: '经销商', region: '杭州', first_channel: '展会' }, owner_id: 'rep1' } },
+        args: { customer: { id: 'e2e-other-' + Date.now(), name: '别的设备的客户', decision_maker: '赵', decision_maker_title: '科长',
+                            phone: '13900000000', main_business: '器械', code: prof.profile.code,
+                            tags: { customer_type: '经销商', region: '杭州', first_channel: '展会' } } },
       }] }),
     });
     assert.equal(push.status, 200, JSON.stringify(push.body));
