@@ -60,7 +60,8 @@ Funnel funnel_impl(const View& v, const Settings& s, FunnelPeriod period, Instan
   }
   if (scratch.durations.size() < n) scratch.durations.resize(n);
   for (size_t k = 0; k < n; ++k) scratch.durations[k].clear();
-  std::vector<__int128> dwell_sum(n, 0);
+  // int64 is enough: it overflows only past ~290 million years of summed dwell time.
+  std::vector<std::int64_t> dwell_sum(n, 0);
   const size_t count = v.size();
   for (size_t i = 0; i < count; ++i) {
     if (v.skip(i)) continue;
@@ -74,6 +75,8 @@ Funnel funnel_impl(const View& v, const Settings& s, FunnelPeriod period, Instan
       ++f.open_total;
     }
     const bool in_cohort = period.contains(v.entered(i, 0));
+    const Instant closed = v.closed_at(i);
+    const Instant open_end = open ? now : (closed != 0 ? closed : now);
     int highest = -1;
     for (size_t j = 0; j < stays; ++j) {
       const int stage = v.stage(i, j);
@@ -83,8 +86,7 @@ Funnel funnel_impl(const View& v, const Settings& s, FunnelPeriod period, Instan
       const Instant entered = v.entered(i, j);
       if (!period.contains(entered)) continue;
       const Instant left = v.left(i, j);
-      const Instant closed = v.closed_at(i);
-      Instant end = left != 0 ? left : (open ? now : (closed != 0 ? closed : now));
+      const Instant end = left != 0 ? left : open_end;
       Instant d = end > entered ? end - entered : 0;
       scratch.durations[k].push_back(d);
       dwell_sum[k] += d;
@@ -101,7 +103,7 @@ Funnel funnel_impl(const View& v, const Settings& s, FunnelPeriod period, Instan
     FunnelStageRow& row = f.stages[k];
     auto& d = scratch.durations[k];
     row.dwell_samples = static_cast<std::int64_t>(d.size());
-    if (!d.empty()) row.mean_dwell_ms = static_cast<Instant>(dwell_sum[k] / static_cast<__int128>(d.size()));
+    if (!d.empty()) row.mean_dwell_ms = dwell_sum[k] / static_cast<std::int64_t>(d.size());
     row.median_dwell_ms = median_of(d, scratch.bucket, scratch.histogram);
     std::int64_t next = k + 1 < n ? f.stages[k + 1].reached : f.won;
     row.conversion_bp = bp(next, row.reached);
