@@ -4,6 +4,7 @@
 
 #include "app/vm/replica_codec.h"
 #include "core/codec.h"
+#include "core/settings.h"
 #include "core/sha256.h"
 #include "sync/mutations.h"
 #include "vm_sync_fake_server.h"
@@ -26,6 +27,7 @@ struct Rig {
 
   Rig() {
     transport.server = &server;
+    server.settings = default_settings();  // R9: the five seed stages, R4 required fields and tags
     client = make_client(replica);
   }
   std::unique_ptr<SyncClient> make_client(LocalReplica& r) {
@@ -33,6 +35,7 @@ struct Rig {
     cfg.client_id = "dev-1";
     cfg.actor = {"rep1", Role::Rep, "t1"};
     cfg.user_teams = {{"rep1", "t1"}};
+    cfg.settings = default_settings();
     return std::make_unique<SyncClient>(cfg, r, transport, storage, [this] { return jitter; });
   }
   // Ticks and delivers until the client has nothing left to do (bounded).
@@ -141,8 +144,7 @@ TEST_CASE("jitter spreads the retry delays of clients failing together") {
 TEST_CASE("a mutation the server rejects is surfaced with its reason and a fix action, and can be dismissed") {
   Rig rig;
   // The server requires the address too; the client does not know yet — its optimistic write passes.
-  rig.server.settings.required_customer_fields = {"name", "decision_maker", "decision_maker_title", "phone",
-                                                  "main_business", "address"};
+  rig.server.settings.required_customer_fields.push_back("address");
   REQUIRE(rig.client->submit("customer.create", rig.create_args("c1", "甲医院"), 0, rig.now).ok());
   rig.run();
   auto issues = rig.client->issues();
@@ -219,6 +221,8 @@ TEST_CASE("after a reload the pending outbox is replayed once on the stored base
   EvidenceRef ev;
   ev.sha256 = sha;
   ev.file_name = "a.pdf";
+  ev.mime_type = "application/pdf";
+  ev.size_bytes = 4;
   ev.kind = "需求确认书";
   rig.client->set_browser_online(false, rig.now);
   REQUIRE(rig.client->submit("opportunity.advance",
@@ -299,6 +303,7 @@ TEST_CASE("the first sync reports progress page by page") {
   cfg.client_id = "dev-1";
   cfg.actor = {"rep1", Role::Rep, "t1"};
   cfg.pull_limit = 10;
+  cfg.settings = default_settings();
   rig.client = std::make_unique<SyncClient>(cfg, rig.replica, rig.transport, rig.storage, [] { return 0.5; });
   CHECK(rig.client->status().first_sync);
   rig.client->tick(rig.now);
