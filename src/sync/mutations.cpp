@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "core/settings.h"
 #include "sync/conflict_rule.h"
 #include "sync/mutation_support.h"
 
@@ -29,8 +30,17 @@ Result<MutationOutcome> apply_mutation(const Mutation& m, const Actor& actor, co
       {kLeadConvert, apply_lead_convert}};
   if (!m.args.is_object())
     return Result<MutationOutcome>::failure({invalid_args("args", "args must be an object")});
+  // R9: a pipeline always has stages. A caller whose settings have not loaded yet (a fresh replica)
+  // gets the seed's five, so the stage machine never sees an empty pipeline.
+  Settings with_stages;
+  const Settings* effective = &settings;
+  if (settings.stages.empty()) {
+    with_stages = settings;
+    with_stages.stages = default_settings().stages;
+    effective = &with_stages;
+  }
   for (const auto& [name, fn] : kTable)
-    if (m.name == name) return fn(m, actor, view, settings, now);
+    if (m.name == name) return fn(m, actor, view, *effective, now);
   return Result<MutationOutcome>::failure(
       {Problem{"unknown_mutation", "name", "未知的操作：" + m.name, "Unknown mutation: " + m.name}});
 }

@@ -286,3 +286,12 @@ TEST_CASE("converting a lead writes the lead, a customer and an opportunity in o
   auto again = w.apply(mutation(3, kLeadConvert, args, 3), rep1());
   CHECK_FALSE(again.ok());
 }
+
+TEST_CASE("settings without stages fall back to the five seed stages, so stage moves still work") {
+  World w = world_with_customer_of(rep1());
+  add_opportunity(w, rep1());
+  w.settings.stages.clear();
+  auto r = w.apply(mutation(3, kOpportunityAdvance, {{"id", "o1"}, {"from_stage", 0}, {"evidence", evidence()}}, 1), rep1());
+  REQUIRE(r.ok());
+  CHECK(w.get(kTypeOpportunity, "o1").data["stages"].back()["stage"] == 1);
+}
