@@ -2,6 +2,8 @@
 // and the operator's POST /api/v1/admin/sync/purge-tombstones. Decoding and status mapping only —
 // the protocol lives in sync_service.cpp and the rules in src/sync + src/core.
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "server/auth.h"
 #include "server/http_json.h"
@@ -64,9 +66,31 @@ void register_sync_routes(ApiRouter& r, ServerContext& ctx) {
       if (!limit) return write_error(res, 400, sync::kErrBadRequest, "limit must be a positive integer");
       pr.limit = *limit;
     }
-    auto out = service->pull(*user, pr);
+    std::vector<std::string> raw;
+    auto out = service->pull(*user, pr, &raw);
     if (out.error) return write_sync_error(res, *out.error);
-    write_json(res, sync::to_json(*out.value));
+    // The stored record texts are spliced in as they are (they were written by json::dump, so they are
+    // valid JSON) instead of being parsed and re-serialised on every pull.
+    json head = sync::to_json(*out.value);
+    std::string text = "{\"changes\":[";
+    const auto& changes = head["changes"];
+    for (std::size_t i = 0; i < changes.size(); ++i) {
+      json c = changes[i];
+      c.erase("record");
+      std::string one = c.dump(-1, ' ', false, json::error_handler_t::replace);
+      one.pop_back();  // the closing brace
+      if (i) text += ',';
+      text += one;
+      text += ",\"record\":";
+      text += i < raw.size() ? raw[i] : std::string("{}");
+      text += '}';
+    }
+    head.erase("changes");
+    const std::string rest = head.dump(-1, ' ', false, json::error_handler_t::replace);
+    text += "],";
+    text.append(rest, 1, std::string::npos);
+    res.status = 200;
+    res.set_content(text, "application/json; charset=utf-8");
   });
 
   r.post("/api/v1/sync/register", [&ctx, service](const httplib::Request& req, httplib::Response& res) {

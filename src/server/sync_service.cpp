@@ -299,7 +299,8 @@ SyncOutcome<sync::PushResponse> SyncService::push(const User& user, const sync::
   }
 }
 
-SyncOutcome<sync::PullResponse> SyncService::pull(const User& user, const sync::PullRequest& req) {
+SyncOutcome<sync::PullResponse> SyncService::pull(const User& user, const sync::PullRequest& req,
+                                                  std::vector<std::string>* raw_records) {
   if (!sync::schema_version_supported(req.schema_version))
     return {std::nullopt, error(400, sync::kErrSchemaUnsupported,
                                 "schema_version " + std::to_string(req.schema_version) + " is not supported; update the app")};
@@ -344,8 +345,13 @@ SyncOutcome<sync::PullResponse> SyncService::pull(const User& user, const sync::
           c.id = r.id;
           c.deleted = r.deleted;
           c.version = r.version;
-          c.record = r.deleted ? Json{{"id", r.id}} : Json::parse(r.body, nullptr, false);
-          if (c.record.is_discarded()) c.record = Json{{"id", r.id}};
+          if (raw_records) {
+            c.record = Json::object();
+            raw_records->push_back(r.deleted ? Json{{"id", r.id}}.dump() : r.body);
+          } else {
+            c.record = r.deleted ? Json{{"id", r.id}} : Json::parse(r.body, nullptr, false);
+            if (c.record.is_discarded()) c.record = Json{{"id", r.id}};
+          }
           out.changes.push_back(std::move(c));
         } else {
           const Exit& e = exits[ei++];
@@ -353,6 +359,7 @@ SyncOutcome<sync::PullResponse> SyncService::pull(const User& user, const sync::
           auto now_row = ctx_.store.get_record(e.type, e.id);
           if (now_row && in_scope(scope, now_row->owner_id, now_row->team_id)) continue;  // came back: the upsert covers it
           out.changes.push_back(sync::Change{e.type, e.id, true, now_row ? now_row->version : 0, Json{{"id", e.id}}});
+          if (raw_records) raw_records->push_back(Json{{"id", e.id}}.dump());
         }
       }
       out.has_more = ri < rows.size() || ei < exits.size();

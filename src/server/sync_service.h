@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/model.h"
 #include "core/problem.h"
@@ -37,7 +38,11 @@ class SyncService {
   explicit SyncService(ServerContext& ctx) : ctx_(ctx) {}
 
   SyncOutcome<sync::PushResponse> push(const User& user, const sync::PushRequest& request);
-  SyncOutcome<sync::PullResponse> pull(const User& user, const sync::PullRequest& request);
+  // With `raw_records`, each change's record is not parsed: its stored JSON text is appended there (same
+  // order as changes) and Change::record is left empty — the HTTP layer splices the text in (pulls are
+  // the hot path: 200 tablets at once).
+  SyncOutcome<sync::PullResponse> pull(const User& user, const sync::PullRequest& request,
+                                       std::vector<std::string>* raw_records = nullptr);
   // R5: the device's short number (for offline-safe customer codes), stable per client_id.
   SyncOutcome<nlohmann::json> register_device(const User& user, const std::string& client_id);
 
