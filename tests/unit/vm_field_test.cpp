@@ -4,6 +4,7 @@
 
 #include "app/vm/customer_profile_vm.h"
 #include "app/vm/funnel_widget_vm.h"
+#include "app/vm/lifecycle_board_vm.h"
 #include "app/vm/new_customer_form_vm.h"
 #include "app/vm/opportunity_card_vm.h"
 #include "app/vm/quick_log_vm.h"
@@ -301,4 +302,37 @@ TEST_CASE("the funnel widget counts my open opportunities per stage and follows 
   CHECK(f.stages[0].mean_dwell_ms > 0);
   r.upsert(opp("o4", "rep1", 1, now - 2 * kDay));
   CHECK(vm.load(r, s, "rep1", now).stages[1].open_now == 2);
+}
+
+TEST_CASE("the lifecycle board places customers by their facts and filters by region") {
+  LocalReplica r;
+  Settings s = default_settings();
+  const Instant now = 400 * kDay;
+  r.upsert(make_customer("new", "新客户", "", "rep1", "杭州", now - kDay));
+  r.upsert(make_customer("talk", "已接触", "", "rep1", "宁波", now - 2 * kDay));
+  r.upsert(make_activity("a1", "talk", ActivityKind::Call, now - kDay));
+  r.upsert(make_customer("opp", "商机中", "", "rep1", "杭州", now - 3 * kDay));
+  Opportunity o;
+  o.meta.id = "o1";
+  o.customer_id = "opp";
+  StageVisit v;
+  v.entered_at = now - kDay;
+  o.stages.push_back(v);
+  r.upsert(o);
+  r.upsert(make_activity("a2", "opp", ActivityKind::Visit, now - kDay));
+  LifecycleBoardVM vm;
+  const auto& b = vm.load(r, s, {}, now);
+  CHECK(b.total == 3);
+  auto column_of = [&](const Id& id) {
+    for (const auto& col : b.columns)
+      for (const auto& cid : col.customer_ids)
+        if (cid == id) return col.stage;
+    return Lifecycle::Dormant;
+  };
+  CHECK(column_of("new") == Lifecycle::New);
+  CHECK(column_of("talk") == Lifecycle::Contacted);
+  CHECK(column_of("opp") == Lifecycle::Opportunity);
+  LifecycleFilter f;
+  f.region = "宁波";
+  CHECK(vm.load(r, s, f, now).total == 1);
 }

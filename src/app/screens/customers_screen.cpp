@@ -33,13 +33,17 @@ void draw_customers(ScreenContext& ctx) {
   CustomerFilter& f = app->customer_filter;
 
   // Search box + new button on one row; filters below (wrapping on narrow screens).
-  const float new_w = ImGui::CalcTextSize(tr("customers.new")).x + ImGui::GetStyle().FramePadding.x * 4;
+  const float new_w = ImGui::CalcTextSize(tr("customers.new")).x + ImGui::CalcTextSize(tr("customers.board")).x +
+                      ImGui::GetStyle().FramePadding.x * 8 + ImGui::GetStyle().ItemSpacing.x;
   ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x - new_w - ImGui::GetStyle().ItemSpacing.x);
   ui::input_text_with_hint("##customer_search", tr("customers.search_hint"), f.query);
   ui::mark_target("customers.search");
   ImGui::SameLine();
   if (ui::touch_button(tr("customers.new"))) ctx.navigate("customers/new");
   ui::mark_target("customers.new_button");
+  ImGui::SameLine();
+  if (ui::touch_button(tr("customers.board"))) ctx.navigate("customers/board");
+  ui::mark_target("customers.board_button");
 
   const float combo_w = ctx.compact ? (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x * 2) / 3
                                     : 160.0f;

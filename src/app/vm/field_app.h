@@ -11,6 +11,7 @@
 #include "app/vm/customer_profile_vm.h"
 #include "app/vm/funnel_widget_vm.h"
 #include "app/vm/id_source.h"
+#include "app/vm/lifecycle_board_vm.h"
 #include "app/vm/local_replica.h"
 #include "app/vm/new_customer_form_vm.h"
 #include "app/vm/opportunity_card_vm.h"
@@ -43,6 +44,8 @@ struct FieldApp {
   QuickLogVM quick_log;
   OpportunityCardVM card;
   FunnelWidgetVM funnel;
+  LifecycleBoardVM board;
+  LifecycleFilter board_filter;
 };
 
 // The running instance, or nullptr before login / while the runtime starts (wasm: sync_runtime_web.cpp).

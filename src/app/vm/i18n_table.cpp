@@ -183,6 +183,12 @@ const std::vector<I18nEntry> kTable = {
     {"card.advanced", "已推进，联网后同步", "Advanced; syncs when online"},
     {"card.last_stage", "已是最后阶段", "Already in the last stage"},
     {"card.summary", "阶段推进摘要", "Stage summary"},
+    {"title.lifecycle_board", "客户生命周期", "Customer lifecycle"},
+    {"board.region_hint", "区域，如 杭州", "Region, e.g. 杭州"},
+    {"board.only_mine", "只看我的", "Only mine"},
+    {"board.total_fmt", "共 %d 位客户", "%d customers"},
+    {"board.more_fmt", "还有 %d 位…", "%d more…"},
+    {"customers.board", "生命周期看板", "Lifecycle board"},
 };
 
 std::atomic<Lang> g_lang{Lang::Zh};
