@@ -260,6 +260,17 @@ test('a customer the server rejects is shown with its reason and a way to fix it
     await h.waitState(page, (st) => st.screen === 'customers');
     await h.settle(page);
     await h.screenshot(page, 'field-rejected-portrait-tablet.png');
+    await page.evaluate(() => window.closeloop.navigate('customers/board'));
+    await h.waitState(page, (st) => st.screen === 'customers/board');
+    await h.settle(page);
+    await h.screenshot(page, 'field-lifecycle-board-portrait-tablet.png');
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await h.settle(page);
+    await h.screenshot(page, 'field-lifecycle-board-desktop.png');
+    await page.evaluate(() => window.closeloop.navigate('opportunities'));
+    await h.waitState(page, (st) => st.screen === 'opportunities');
+    await h.settle(page);
+    await h.screenshot(page, 'field-opportunities-desktop.png');
   } finally {
     await context.close();
   }
