@@ -5,6 +5,8 @@
 
 #include "app/vm/search_key.h"
 
+#include <string.h>
+
 namespace cl::app {
 namespace {
 std::string region_of(const Customer& c) {
@@ -23,7 +25,7 @@ void CustomerListVM::rebuild(const LocalReplica& replica) {
   }
   generation_ = replica.generation();
   journal_pos_ = replica.journal().size();
-  order_dirty_ = hits_dirty_ = true;
+  order_dirty_ = hits_dirty_ = arena_dirty_ = true;
 }
 
 void CustomerListVM::sync_from(const LocalReplica& replica) {
@@ -45,7 +47,7 @@ void CustomerListVM::sync_from(const LocalReplica& replica) {
     const Customer* c = replica.customer(j.id);
     auto it = slot_.find(j.id);
     if (!c) {
-      if (it != slot_.end()) { entries_[it->second].live = false; hits_dirty_ = order_dirty_ = true; }
+      if (it != slot_.end()) { entries_[it->second].live = false; hits_dirty_ = order_dirty_ = arena_dirty_ = true; }
       continue;
     }
     Entry e{j.id, customer_search_key(*c), c->meta.owner_id, region_of(*c), c->meta.updated_at, true};
@@ -55,7 +57,7 @@ void CustomerListVM::sync_from(const LocalReplica& replica) {
     } else {
       entries_[it->second] = std::move(e);
     }
-    hits_dirty_ = order_dirty_ = true;
+    hits_dirty_ = order_dirty_ = arena_dirty_ = true;
   }
 }
 
@@ -70,7 +72,47 @@ void CustomerListVM::sort_entries() {
   slot_.clear();
   for (std::size_t i = 0; i < entries_.size(); ++i) slot_[entries_[i].id] = i;
   order_dirty_ = false;
-  hits_dirty_ = true;
+  hits_dirty_ = arena_dirty_ = true;
+}
+
+void CustomerListVM::rebuild_arena() {
+  arena_.clear();
+  arena_offsets_.clear();
+  arena_offsets_.reserve(entries_.size() + 1);
+  for (const auto& e : entries_) {
+    arena_offsets_.push_back(static_cast<std::uint32_t>(arena_.size()));
+    arena_ += e.key;
+    arena_.push_back('\x1e');
+  }
+  arena_offsets_.push_back(static_cast<std::uint32_t>(arena_.size()));
+  arena_dirty_ = false;
+}
+
+void CustomerListVM::full_scan(const LocalReplica& replica, const CustomerFilter& f, const std::string& norm) {
+  hits_.clear();
+  const bool need_record = !f.tag_group.empty();
+  auto accept_facets = [&](std::uint32_t i) {
+    const Entry& e = entries_[i];
+    return passes(e, need_record ? replica.customer(e.id) : nullptr, f);
+  };
+  if (norm.empty()) {
+    for (std::uint32_t i = 0; i < entries_.size(); ++i)
+      if (accept_facets(i)) hits_.push_back(i);
+    return;
+  }
+  if (arena_dirty_) rebuild_arena();
+  const char* base = arena_.data();
+  std::size_t pos = 0;
+  while (pos < arena_.size()) {
+    const void* found = ::memmem(base + pos, arena_.size() - pos, norm.data(), norm.size());
+    if (!found) break;
+    const std::size_t at = static_cast<const char*>(found) - base;
+    // The entry holding this match; queries never contain the separators, so a match is inside one key.
+    auto it = std::upper_bound(arena_offsets_.begin(), arena_offsets_.end(), static_cast<std::uint32_t>(at));
+    const auto i = static_cast<std::uint32_t>((it - arena_offsets_.begin()) - 1);
+    if (accept_facets(i)) hits_.push_back(i);
+    pos = arena_offsets_[i + 1];  // next record
+  }
 }
 
 bool CustomerListVM::passes(const Entry& e, const Customer* c, const CustomerFilter& f) const {
@@ -103,9 +145,7 @@ void CustomerListVM::refresh(const LocalReplica& replica, const CustomerFilter& 
     // Typing one more character: the new hits are a subset of the old ones.
     hits_.erase(std::remove_if(hits_.begin(), hits_.end(), [&](std::uint32_t i) { return !accept(i); }), hits_.end());
   } else {
-    hits_.clear();
-    for (std::uint32_t i = 0; i < entries_.size(); ++i)
-      if (accept(i)) hits_.push_back(i);
+    full_scan(replica, filter, norm);
   }
   last_filter_ = filter;
   last_query_norm_ = std::move(norm);

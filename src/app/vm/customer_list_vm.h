@@ -52,11 +52,18 @@ class CustomerListVM {
   void sync_from(const LocalReplica& replica);
   void rebuild(const LocalReplica& replica);
   void sort_entries();
+  void rebuild_arena();
+  void full_scan(const LocalReplica& replica, const CustomerFilter& f, const std::string& norm);
   bool passes(const Entry& e, const Customer* c, const CustomerFilter& f) const;
 
   std::vector<Entry> entries_;
   std::unordered_map<Id, std::size_t> slot_;  // id -> index into entries_
   std::vector<std::uint32_t> hits_;           // indexes into entries_, in display order
+  // All keys in display order in one buffer ('\x1e' between records), so a full scan is one memmem
+  // sweep over contiguous memory instead of 50k pointer chases (issue 5: p95 ≤ 4 ms per keystroke).
+  std::string arena_;
+  std::vector<std::uint32_t> arena_offsets_;  // start of entry i's key in arena_
+  bool arena_dirty_ = true;
   std::uint64_t generation_ = ~0ull;
   std::size_t journal_pos_ = 0;
   std::uint64_t seen_revision_ = ~0ull;

@@ -24,7 +24,7 @@ std::size_t decode(std::string_view s, std::size_t i, char32_t& cp) {
 bool dropped(char32_t cp) {
   switch (cp) {
     case ' ': case '\t': case '\n': case '\r': case '-': case '_': case '(': case ')': case '[': case ']':
-    case '.': case ',': case '/': case '+': case '\'': case '"': case '\x1f':
+    case '.': case ',': case '/': case '+': case '\'': case '"': case '\x1f': case '\x1e':
     case 0x3000:  // ideographic space
     case 0x3001: case 0x3002:  // 、。
     case 0xFF08: case 0xFF09:  // （）
