@@ -66,12 +66,20 @@ void draw_opportunities(ScreenContext& ctx) {
         ImGui::TextDisabled("%s · %d/5 %s · %s %s", r.customer_name.c_str(), r.stage + 1, stage.c_str(),
                             format_yuan(r.expected_amount).c_str(), status);
       } else {
+        // Columns by position, each clipped to its width so long titles never run into the next one.
+        const float w = ImGui::GetContentRegionAvail().x;
+        const ImVec2 origin = ImGui::GetCursorScreenPos();
+        const float x0 = ImGui::GetCursorPosX();  // SameLine offsets are window-local
+        ImGui::PushClipRect(origin, ImVec2(origin.x + w * 0.40f - 8, origin.y + row_h), true);
         ImGui::Text("%s%s", r.title.c_str(), pending ? "  ·" : "");
-        ImGui::SameLine(ImGui::GetContentRegionAvail().x * 0.35f);
+        ImGui::PopClipRect();
+        ImGui::SameLine(x0 + w * 0.40f);
+        ImGui::PushClipRect(ImVec2(origin.x + w * 0.40f, origin.y), ImVec2(origin.x + w * 0.68f - 8, origin.y + row_h), true);
         ImGui::TextUnformatted(r.customer_name.c_str());
-        ImGui::SameLine(ImGui::GetContentRegionAvail().x * 0.68f);
+        ImGui::PopClipRect();
+        ImGui::SameLine(x0 + w * 0.68f);
         ImGui::Text("%d/5 %s", r.stage + 1, stage.c_str());
-        ImGui::SameLine(ImGui::GetContentRegionAvail().x * 0.86f);
+        ImGui::SameLine(x0 + w * 0.86f);
         ImGui::Text("%s %s", format_yuan(r.expected_amount).c_str(), status);
       }
       ImGui::SetCursorPos(ImVec2(pos.x, pos.y + row_h));
