@@ -9,6 +9,7 @@
 #include <ctime>
 #include <vector>
 
+#include "bench_timing.h"
 #include "core/funnel.h"
 #include "core/settings.h"
 
@@ -23,26 +24,6 @@ std::uint32_t next_rand() {
   return static_cast<std::uint32_t>(rng_state);
 }
 
-// Wall-clock median, plus the median process CPU time: the build machine is shared, and CPU time
-// is what the code costs when it isn't waiting for a core.
-double last_cpu_ms = 0;
-template <class F>
-double median_ms(int runs, F f) {
-  std::vector<double> t, c;
-  for (int i = 0; i < runs; ++i) {
-    auto a = std::chrono::steady_clock::now();
-    std::clock_t ca = std::clock();
-    f();
-    std::clock_t cb = std::clock();
-    auto b = std::chrono::steady_clock::now();
-    t.push_back(std::chrono::duration<double, std::milli>(b - a).count());
-    c.push_back(1000.0 * static_cast<double>(cb - ca) / CLOCKS_PER_SEC);
-  }
-  std::sort(t.begin(), t.end());
-  std::sort(c.begin(), c.end());
-  last_cpu_ms = c[c.size() / 2];
-  return t[t.size() / 2];
-}
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -71,23 +52,23 @@ int main(int argc, char** argv) {
   FunnelScratch scratch;
   FunnelPeriod last90{now - 90 * kDay, now + 1};
   Funnel f;
-  double all = median_ms(runs, [&] { f = compute_funnel(opps, s, {}, now, scratch); });
-  std::printf("funnel_all_time median_ms=%.2f cpu_ms=%.2f n=%zu open=%lld\n", all, last_cpu_ms, n, static_cast<long long>(f.open_total));
-  double period = median_ms(runs, [&] { f = compute_funnel(opps, s, last90, now, scratch); });
-  std::printf("funnel_last_90_days median_ms=%.2f cpu_ms=%.2f n=%zu cohort=%lld\n", period, last_cpu_ms, n, static_cast<long long>(f.cohort));
+  double all = bench::median_ms(runs, [&] { f = compute_funnel(opps, s, {}, now, scratch); });
+  std::printf("funnel_all_time median_ms=%.2f cpu_ms=%.2f n=%zu open=%lld\n", all, bench::last_cpu_ms, n, static_cast<long long>(f.open_total));
+  double period = bench::median_ms(runs, [&] { f = compute_funnel(opps, s, last90, now, scratch); });
+  std::printf("funnel_last_90_days median_ms=%.2f cpu_ms=%.2f n=%zu cohort=%lld\n", period, bench::last_cpu_ms, n, static_cast<long long>(f.cohort));
   FunnelFacts facts;
-  double build = median_ms(1, [&] { facts = FunnelFacts(opps); });
-  std::printf("funnel_facts_build median_ms=%.2f cpu_ms=%.2f n=%zu\n", build, last_cpu_ms, n);
-  double compact = median_ms(runs, [&] { f = compute_funnel(facts, s, {}, now, scratch); });
-  std::printf("funnel_compact_all_time median_ms=%.2f cpu_ms=%.2f n=%zu open=%lld\n", compact, last_cpu_ms, n,
+  double build = bench::median_ms(1, [&] { facts = FunnelFacts(opps); });
+  std::printf("funnel_facts_build median_ms=%.2f cpu_ms=%.2f n=%zu\n", build, bench::last_cpu_ms, n);
+  double compact = bench::median_ms(runs, [&] { f = compute_funnel(facts, s, {}, now, scratch); });
+  std::printf("funnel_compact_all_time median_ms=%.2f cpu_ms=%.2f n=%zu open=%lld\n", compact, bench::last_cpu_ms, n,
               static_cast<long long>(f.open_total));
   std::vector<Id> one_rep = {"u-rep1"};
-  double scoped = median_ms(runs, [&] { f = compute_funnel(facts, s, last90, now, scratch, one_rep); });
-  std::printf("funnel_compact_one_rep_90_days median_ms=%.2f cpu_ms=%.2f n=%zu cohort=%lld\n", scoped, last_cpu_ms, n,
+  double scoped = bench::median_ms(runs, [&] { f = compute_funnel(facts, s, last90, now, scratch, one_rep); });
+  std::printf("funnel_compact_one_rep_90_days median_ms=%.2f cpu_ms=%.2f n=%zu cohort=%lld\n", scoped, bench::last_cpu_ms, n,
               static_cast<long long>(f.cohort));
   std::vector<Activity> acts;  // fake-talk flags with no activities: worst case (stage history only)
   size_t flagged = 0;
-  double fake = median_ms(runs, [&] { flagged = fake_talk_flags(opps, acts, s, now).size(); });
-  std::printf("fake_talk_flags median_ms=%.2f cpu_ms=%.2f n=%zu flagged=%zu\n", fake, last_cpu_ms, n, flagged);
+  double fake = bench::median_ms(runs, [&] { flagged = fake_talk_flags(opps, acts, s, now).size(); });
+  std::printf("fake_talk_flags median_ms=%.2f cpu_ms=%.2f n=%zu flagged=%zu\n", fake, bench::last_cpu_ms, n, flagged);
   return 0;
 }

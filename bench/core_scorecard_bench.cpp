@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/demo_data.h"
+#include "bench_timing.h"
 #include "core/funnel.h"
 #include "core/scorecard.h"
 #include "core/settings.h"
@@ -22,24 +23,6 @@ using namespace cl;
 
 namespace {
 
-double last_cpu_ms = 0;
-template <class F>
-double median_ms(int runs, F f) {
-  std::vector<double> wall, cpu;
-  for (int i = 0; i < runs; ++i) {
-    auto a = std::chrono::steady_clock::now();
-    std::clock_t ca = std::clock();
-    f();
-    std::clock_t cb = std::clock();
-    auto b = std::chrono::steady_clock::now();
-    wall.push_back(std::chrono::duration<double, std::milli>(b - a).count());
-    cpu.push_back(1000.0 * static_cast<double>(cb - ca) / CLOCKS_PER_SEC);
-  }
-  std::sort(wall.begin(), wall.end());
-  std::sort(cpu.begin(), cpu.end());
-  last_cpu_ms = cpu[cpu.size() / 2];
-  return wall[wall.size() / 2];
-}
 
 }  // namespace
 
@@ -119,18 +102,18 @@ int main(int argc, char** argv) {
 
   FunnelScratch scratch;
   Funnel funnel;
-  double f_ms = median_ms(runs, [&] { funnel = compute_funnel(opps, settings, {}, now, scratch); });
-  std::printf("funnel median_ms=%.2f cpu_ms=%.2f n=%zu open=%lld\n", f_ms, last_cpu_ms, n, static_cast<long long>(funnel.open_total));
+  double f_ms = bench::median_ms(runs, [&] { funnel = compute_funnel(opps, settings, {}, now, scratch); });
+  std::printf("funnel median_ms=%.2f cpu_ms=%.2f n=%zu open=%lld\n", f_ms, bench::last_cpu_ms, n, static_cast<long long>(funnel.open_total));
 
   ScorecardData data{&users, &teams, &customers, &opps, &activities, &contracts, nullptr};
   Scorecard sc;
-  double s_ms = median_ms(runs, [&] { sc = compute_scorecard(data, {}, now); });
-  std::printf("scorecard median_ms=%.2f cpu_ms=%.2f n=%zu score=%d\n", s_ms, last_cpu_ms, n, sc.score);
+  double s_ms = bench::median_ms(runs, [&] { sc = compute_scorecard(data, {}, now); });
+  std::printf("scorecard median_ms=%.2f cpu_ms=%.2f n=%zu score=%d\n", s_ms, bench::last_cpu_ms, n, sc.score);
 
-  double both = median_ms(runs, [&] {
+  double both = bench::median_ms(runs, [&] {
     funnel = compute_funnel(opps, settings, {}, now, scratch);
     sc = compute_scorecard(data, {}, now);
   });
-  std::printf("funnel_plus_scorecard median_ms=%.2f cpu_ms=%.2f n=%zu\n", both, last_cpu_ms, n);
+  std::printf("funnel_plus_scorecard median_ms=%.2f cpu_ms=%.2f n=%zu\n", both, bench::last_cpu_ms, n);
   return 0;
 }
