@@ -97,4 +97,21 @@ std::string write_csv(const std::vector<CsvRow>& rows, const CsvWriteOptions& op
   return out;
 }
 
+CsvColumns map_csv_columns(const CsvTable& table, std::string (*field_for_header)(std::string_view)) {
+  CsvColumns cols;
+  for (const auto& prob : table.problems)
+    if (prob.code == "csv_unterminated_quote") cols.file_problems.push_back(prob);
+  if (table.rows.empty()) {
+    cols.file_problems.push_back({"empty_file", "", "文件为空", "the file is empty"});
+    return cols;
+  }
+  cols.headers = table.rows[0];
+  for (size_t c = 0; c < cols.headers.size(); ++c) {
+    std::string f = field_for_header(cols.headers[c]);
+    if (f.empty() || cols.column_of.count(f)) cols.ignored_headers.push_back(cols.headers[c]);
+    else cols.column_of[f] = static_cast<int>(c);
+  }
+  return cols;
+}
+
 }  // namespace cl

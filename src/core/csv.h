@@ -7,6 +7,7 @@
 // first row are reported as problems (ragged), but still returned so a preview can show them.
 #pragma once
 
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,6 +24,17 @@ struct CsvTable {
 };
 
 CsvTable parse_csv(std::string_view text);
+
+// The first step every import shares (R1, R35): the file's problems that stop it (unterminated
+// quote, empty file) and its header row mapped to field keys. A header that maps to nothing, or to a
+// field an earlier column already took, is listed as ignored so the preview can show it.
+struct CsvColumns {
+  std::vector<std::string> headers;
+  std::map<std::string, int> column_of;       // field → column index
+  std::vector<std::string> ignored_headers;
+  Problems file_problems;
+};
+CsvColumns map_csv_columns(const CsvTable& table, std::string (*field_for_header)(std::string_view));
 
 struct CsvWriteOptions {
   bool bom = false;               // prefix U+FEFF so Excel opens UTF-8 Chinese text correctly

@@ -1,3 +1,5 @@
+#include <utility>
+
 #include "core/customer_import.h"
 
 #include "core/csv.h"
@@ -71,18 +73,12 @@ CustomerImportPreview preview_customer_import(std::string_view csv_text, const S
                                               const std::vector<Customer>& existing) {
   CustomerImportPreview p;
   CsvTable table = parse_csv(csv_text);
-  for (const auto& prob : table.problems)
-    if (prob.code == "csv_unterminated_quote") p.file_problems.push_back(prob);
-  if (table.rows.empty()) {
-    p.file_problems.push_back({"empty_file", "", "文件为空", "the file is empty"});
-    return p;
-  }
-  p.headers = table.rows[0];
-  for (size_t c = 0; c < p.headers.size(); ++c) {
-    std::string f = customer_field_for_header(p.headers[c]);
-    if (f.empty() || p.column_of.count(f)) p.ignored_headers.push_back(p.headers[c]);
-    else p.column_of[f] = static_cast<int>(c);
-  }
+  CsvColumns cols = map_csv_columns(table, &customer_field_for_header);
+  p.headers = std::move(cols.headers);
+  p.column_of = std::move(cols.column_of);
+  p.ignored_headers = std::move(cols.ignored_headers);
+  p.file_problems = std::move(cols.file_problems);
+  if (table.rows.empty()) return p;
   if (!p.column_of.count("name"))
     p.file_problems.push_back({"column_missing", "name", "找不到「机构全称」列", "no name column (机构全称 / name)"});
   if (!p.file_problems.empty()) return p;

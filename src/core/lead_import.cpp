@@ -1,3 +1,5 @@
+#include <utility>
+
 #include "core/lead_import.h"
 
 #include "core/csv.h"
@@ -75,18 +77,12 @@ LeadImportPreview preview_lead_import(std::string_view csv_text, const std::stri
                                       const std::vector<Lead>& existing_leads) {
   LeadImportPreview p;
   CsvTable table = parse_csv(csv_text);
-  for (const auto& prob : table.problems)
-    if (prob.code == "csv_unterminated_quote") p.file_problems.push_back(prob);
-  if (table.rows.empty()) {
-    p.file_problems.push_back({"empty_file", "", "文件为空", "the file is empty"});
-    return p;
-  }
-  p.headers = table.rows[0];
-  for (size_t c = 0; c < p.headers.size(); ++c) {
-    std::string f = lead_field_for_header(p.headers[c]);
-    if (f.empty() || p.column_of.count(f)) p.ignored_headers.push_back(p.headers[c]);
-    else p.column_of[f] = static_cast<int>(c);
-  }
+  CsvColumns cols = map_csv_columns(table, &lead_field_for_header);
+  p.headers = std::move(cols.headers);
+  p.column_of = std::move(cols.column_of);
+  p.ignored_headers = std::move(cols.ignored_headers);
+  p.file_problems = std::move(cols.file_problems);
+  if (table.rows.empty()) return p;
   if (!p.column_of.count("company"))
     p.file_problems.push_back({"column_missing", "company", "找不到「公司名称」列（可用：公司 / 机构名称 / company）",
                                "no company column (accepted: 公司 / 机构名称 / company)"});
