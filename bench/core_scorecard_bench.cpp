@@ -3,6 +3,7 @@
 // runs both trees and prints the ratio). Synthetic, deterministic data shaped like the demo set
 // (splitmix64 from demo_data.h): 1M opportunities with 1–5 stays and evidence on every stay left,
 // 250k customers, 500k activities in the last 90 days, 200k contracts, 33 users in 4 teams.
+// The scorecard is timed over the records and over ScorecardFacts (the compact projection).
 // Prints one line per measurement: "<name> median_ms=<x> cpu_ms=<y> n=<count> ...".
 #include <algorithm>
 #include <chrono>
@@ -16,6 +17,7 @@
 #include "bench_timing.h"
 #include "core/funnel.h"
 #include "core/scorecard.h"
+#include "core/scorecard_facts.h"
 #include "core/settings.h"
 #include "core/time.h"
 
@@ -109,6 +111,19 @@ int main(int argc, char** argv) {
   Scorecard sc;
   double s_ms = bench::median_ms(runs, [&] { sc = compute_scorecard(data, {}, now); });
   std::printf("scorecard median_ms=%.2f cpu_ms=%.2f n=%zu score=%d\n", s_ms, bench::last_cpu_ms, n, sc.score);
+
+  // R29 speed: the same scorecard over the compact projection (built once, kept up to date by the caller)
+  ScorecardFacts facts;
+  double build_ms = bench::median_ms(1, [&] { facts = ScorecardFacts(data); });
+  std::printf("scorecard_facts_build median_ms=%.2f cpu_ms=%.2f n=%zu\n", build_ms, bench::last_cpu_ms, n);
+  Scorecard sc_facts;
+  double sf_ms = bench::median_ms(runs, [&] { sc_facts = compute_scorecard(facts, {}, now); });
+  bool same = sc_facts.score == sc.score;
+  for (size_t k = 0; k < sc.indicators.size(); ++k)
+    same = same && sc_facts.indicators[k].numerator == sc.indicators[k].numerator &&
+           sc_facts.indicators[k].denominator == sc.indicators[k].denominator && sc_facts.indicators[k].note_en == sc.indicators[k].note_en;
+  std::printf("scorecard_facts median_ms=%.2f cpu_ms=%.2f n=%zu score=%d same_as_records=%d\n", sf_ms, bench::last_cpu_ms, n,
+              sc_facts.score, same ? 1 : 0);
 
   double both = bench::median_ms(runs, [&] {
     funnel = compute_funnel(opps, settings, {}, now, scratch);
