@@ -149,16 +149,8 @@ CustomerImportPreview preview_customer_import(std::string_view csv_text, const S
 Result<std::vector<Customer>> apply_customer_import(const CustomerImportPreview& preview, Instant now,
                                                     const Id& default_owner, const std::function<Id()>& make_id,
                                                     const std::function<std::string()>& make_code) {
-  if (!preview.can_apply()) {
-    Problems all = preview.file_problems;
-    for (const auto& e : preview.errors) {
-      Problem p = e.problem;
-      p.field = "row " + std::to_string(e.row) + (p.field.empty() ? "" : ": " + p.field);
-      all.push_back(std::move(p));
-    }
-    if (all.empty()) all.push_back({"no_rows", "", "没有可导入的数据", "nothing to import"});
-    return Result<std::vector<Customer>>::failure(std::move(all));
-  }
+  if (!preview.can_apply())
+    return Result<std::vector<Customer>>::failure(import_refusal(preview.file_problems, preview.errors));
   std::vector<Customer> out = preview.customers;
   for (auto& c : out) {
     c.meta.id = make_id();

@@ -156,18 +156,20 @@ LeadImportPreview preview_lead_import(std::string_view csv_text, const std::stri
   return p;
 }
 
+Problems import_refusal(const Problems& file_problems, const std::vector<RowProblem>& errors) {
+  Problems all = file_problems;
+  for (const auto& e : errors) {
+    Problem p = e.problem;
+    p.field = "row " + std::to_string(e.row) + (p.field.empty() ? "" : ": " + p.field);
+    all.push_back(std::move(p));
+  }
+  if (all.empty()) all.push_back({"no_rows", "", "没有可导入的数据", "nothing to import"});
+  return all;
+}
+
 Result<std::vector<Lead>> apply_lead_import(const LeadImportPreview& preview, const Id& batch_id, Instant now,
                                             const std::function<Id()>& make_id) {
-  if (!preview.can_apply()) {
-    Problems all = preview.file_problems;
-    for (const auto& e : preview.errors) {
-      Problem p = e.problem;
-      p.field = "row " + std::to_string(e.row) + (p.field.empty() ? "" : ": " + p.field);
-      all.push_back(std::move(p));
-    }
-    if (all.empty()) all.push_back({"no_rows", "", "没有可导入的数据", "nothing to import"});
-    return Result<std::vector<Lead>>::failure(std::move(all));
-  }
+  if (!preview.can_apply()) return Result<std::vector<Lead>>::failure(import_refusal(preview.file_problems, preview.errors));
   std::vector<Lead> out = preview.leads;
   for (auto& l : out) {
     l.meta.id = make_id();

@@ -34,6 +34,10 @@ struct RowProblem {
   Problem problem;           // field = "company" / "phone" / …
 };
 
+// Why an import cannot be applied: the file's problems, then each row error with its row number in
+// the field ("row 7: phone"), so the API can answer with every reason at once. Never empty.
+Problems import_refusal(const Problems& file_problems, const std::vector<RowProblem>& errors);
+
 struct LeadImportPreview {
   std::vector<std::string> headers;
   std::map<std::string, int> column_of;       // field → column index
