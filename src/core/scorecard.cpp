@@ -204,6 +204,15 @@ ScorecardCounts record_counts(const ScorecardData& data, const ScorecardManualIn
   return sc;
 }
 
+// Indicators of the form "at least min_bp of a ratio" (#1, #3, #4): no data means not passed.
+void set_minimum_rate(Indicator& i, const ScorecardCounts::Ratio& r, int min_bp) {
+  i.numerator = r.num;
+  i.denominator = r.den;
+  i.value = rate_bp(i.numerator, i.denominator);
+  i.passed = i.denominator > 0 && i.value >= min_bp;
+  i.value_text = i.denominator ? percent_text(i.value) : "—";
+}
+
 }  // namespace
 
 Scorecard assemble_scorecard(const ScorecardCounts& counts, const ScorecardManualInputs& manual, int period_days) {
@@ -211,11 +220,7 @@ Scorecard assemble_scorecard(const ScorecardCounts& counts, const ScorecardManua
   // #1 first contact within 24 h of creation
   {
     Indicator i = make(1, "新客户建档后24小时内完成首次沟通", "First contact within 24 h of creating a customer", "≥90%", "≥90%");
-    i.numerator = counts.first_contact.num;
-    i.denominator = counts.first_contact.den;
-    i.value = rate_bp(i.numerator, i.denominator);
-    i.passed = i.denominator > 0 && i.value >= 9000;
-    i.value_text = i.denominator ? percent_text(i.value) : "—";
+    set_minimum_rate(i, counts.first_contact, 9000);
     i.note_zh = "近 " + std::to_string(period_days) + " 天新建客户 " + std::to_string(i.denominator) + " 家，其中 " +
                 std::to_string(i.numerator) + " 家在 24 小时内有拜访/电话/消息/方案等动作";
     i.note_en = std::to_string(i.numerator) + " of " + std::to_string(i.denominator) + " customers created in the last " +
@@ -237,11 +242,7 @@ Scorecard assemble_scorecard(const ScorecardCounts& counts, const ScorecardManua
   // #3 daily reports made of objective actions
   {
     Indicator i = make(3, "销售日报包含客观动作", "Daily reports built from objective actions", "≥80%", "≥80%");
-    i.numerator = counts.objective_days.num;
-    i.denominator = counts.objective_days.den;
-    i.value = rate_bp(i.numerator, i.denominator);
-    i.passed = i.denominator > 0 && i.value >= 8000;
-    i.value_text = i.denominator ? percent_text(i.value) : "—";
+    set_minimum_rate(i, counts.objective_days, 8000);
     i.note_zh = "近 " + std::to_string(period_days) + " 天 " + std::to_string(i.denominator) + " 个销售工作日中 " +
                 std::to_string(i.numerator) + " 个有客观动作（非仅备注）";
     i.note_en = std::to_string(i.numerator) + " of " + std::to_string(i.denominator) +
@@ -251,11 +252,7 @@ Scorecard assemble_scorecard(const ScorecardCounts& counts, const ScorecardManua
   // #4 repurchase within 6 months among past customers
   {
     Indicator i = make(4, "历史成交客户6个月内复购率", "Past customers repurchasing within 6 months", "≥25%", "≥25%");
-    i.numerator = counts.repurchase.num;
-    i.denominator = counts.repurchase.den;
-    i.value = rate_bp(i.numerator, i.denominator);
-    i.passed = i.denominator > 0 && i.value >= 2500;
-    i.value_text = i.denominator ? percent_text(i.value) : "—";
+    set_minimum_rate(i, counts.repurchase, 2500);
     i.note_zh = "6 个月前有成交的 " + std::to_string(i.denominator) + " 家客户中，" + std::to_string(i.numerator) + " 家近 6 个月再次签约";
     i.note_en = std::to_string(i.numerator) + " of " + std::to_string(i.denominator) +
                 " customers with a deal over 6 months ago signed again in the last 6 months";

@@ -319,22 +319,23 @@ int SqliteStore::device_number(const std::string& client_id, const Id& user_id, 
   return n;
 }
 
-std::int64_t SqliteStore::next_seq() {
-  std::lock_guard lock(db_.mutex());
-  auto& st = db_.cached("UPDATE server_seq SET value = value + 1 WHERE id = 1 RETURNING value");
+// One integer from a statement that returns exactly one row (the server sequence counter).
+static std::int64_t single_int(Db& db, const char* sql) {
+  auto& st = db.cached(sql);
   st.step();
   auto v = st.col_int(0);
   st.reset();
   return v;
 }
 
+std::int64_t SqliteStore::next_seq() {
+  std::lock_guard lock(db_.mutex());
+  return single_int(db_, "UPDATE server_seq SET value = value + 1 WHERE id = 1 RETURNING value");
+}
+
 std::int64_t SqliteStore::current_seq() {
   std::lock_guard lock(db_.mutex());
-  auto& st = db_.cached("SELECT value FROM server_seq WHERE id = 1");
-  st.step();
-  auto v = st.col_int(0);
-  st.reset();
-  return v;
+  return single_int(db_, "SELECT value FROM server_seq WHERE id = 1");
 }
 
 std::optional<RecordRow> SqliteStore::get_record(const std::string& type, const Id& id) {
