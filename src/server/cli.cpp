@@ -9,7 +9,9 @@
 
 #include "core/codec.h"
 #include "core/phone.h"
+#include "core/settings.h"
 #include "server/context.h"
+#include "server/customer_csv_import.h"
 #include "server/extras_records.h"
 #include "server/ids.h"
 #include "server/lead_csv_import.h"
@@ -105,12 +107,41 @@ int run_seed_demo(const Config& cfg) {
   return 0;
 }
 
+namespace {
+
+// R35 customer ledgers: the same rules as POST /api/v1/customers/import (customer_csv_import.h), run
+// as an admin; --owner names the user who gets rows without an owner column value.
+int run_import_customers(const Config& cfg, SqliteStore& store, const std::string& bytes, bool apply, Instant now) {
+  if (!require(cfg, {"owner"})) return 2;
+  auto owner = store.find_user_by_username(cfg.option("owner"));
+  if (!owner || !owner->user.active) return std::fprintf(stderr, "error: no active user %s\n", cfg.option("owner").c_str()), 1;
+  User as_admin = owner->user;
+  as_admin.role = Role::Admin;  // the operator at the console may assign any active owner
+  Settings settings = default_settings();
+  if (auto row = store.get_record("settings", "global"); row && !row->deleted)
+    if (auto s = decode_text<Settings>(row->body); s.ok()) settings = s.value;
+  CustomerImportOutcome outcome;
+  store.transaction([&] {
+    outcome = import_customer_csv(store, store.db().raw(), as_admin, settings, bytes, apply, now,
+                                  [&] { return new_uuid_v7(now); });
+    return outcome.status == 201;
+  });
+  std::printf("%s\n", outcome.body.dump(2).c_str());
+  if (outcome.status >= 400) return std::fprintf(stderr, "error: the file has problems; nothing imported\n"), 1;
+  if (!apply) return std::printf("dry run: %d rows would be imported (add --apply to import)\n", outcome.body.value("valid_rows", 0)), 0;
+  std::printf("imported %d customers\n", outcome.body.value("imported", 0));
+  return 0;
+}
+
+}  // namespace
+
 int run_import_csv(const Config& cfg) {
   // R1 lead lists, with the extras module's parser (lead_csv_import.h) — the same preview and
   // all-or-nothing apply as POST /api/v1/leads/import. Default is a dry run; --apply writes.
   if (!require(cfg, {"file"})) return 2;
   const std::string type = cfg.option("type", "leads");
-  if (type != "leads") return std::fprintf(stderr, "error: --type %s is not supported; only leads\n", type.c_str()), 2;
+  if (type != "leads" && type != "customers")
+    return std::fprintf(stderr, "error: --type %s is not supported; leads or customers\n", type.c_str()), 2;
   std::ifstream in(cfg.option("file"), std::ios::binary);
   if (!in) return std::fprintf(stderr, "error: cannot read %s\n", cfg.option("file").c_str()), 1;
   std::ostringstream bytes;
@@ -118,6 +149,7 @@ int run_import_csv(const Config& cfg) {
   const bool apply = cfg.has_option("apply") && !cfg.has_option("dry-run");
   SqliteStore store(cfg.db_path(), system_now());
   const Instant now = system_now();
+  if (type == "customers") return run_import_customers(cfg, store, bytes.str(), apply, now);
   // --team: the team that sees the unassigned leads (id or name); empty = admin only until assigned.
   std::string team_id = cfg.option("team");
   if (!team_id.empty() && !store.find_team(team_id))

@@ -31,7 +31,8 @@ commands:
   create-user         --username U --password P --role rep|manager|admin [--team TEAM_ID] [--display-name N]
   reset-password      --username U --password P        (also ends the user's sessions)
   seed-demo           [--scale demo|large|users]       (empty database only; serve takes --scale too)
-  import-csv          --file F.csv [--type leads] [--team ID-or-name] [--apply]  (dry run without --apply)
+  import-csv          --file F.csv [--type leads|customers] [--team ID-or-name] [--owner USERNAME] [--apply]
+                      (dry run without --apply; customers need --owner for rows without an owner)
   backup              --to FILE                        (SQLite online backup; safe while serving)
   check               integrity_check + foreign_key_check; exit 1 on problems
 

@@ -13,6 +13,7 @@ void register_share_routes(ApiRouter& r, ServerContext& ctx);     // /api/v1/sha
 void register_quote_pdf_routes(ApiRouter& r, ServerContext& ctx); // /api/v1/quotes/{id}/pdf
 void register_export_routes(ApiRouter& r, ServerContext& ctx);    // /api/v1/export/{list}.{csv,xlsx}, /api/v1/leads/import
 void register_scheduler_routes(ApiRouter& r, ServerContext& ctx); // /api/v1/admin/scheduler/tick
+void register_customer_import_routes(ApiRouter& r, ServerContext& ctx); // /api/v1/customers/import
 
 inline void register_extras_routes(ApiRouter& r, ServerContext& ctx) {
   register_notify_routes(r, ctx);
@@ -21,6 +22,7 @@ inline void register_extras_routes(ApiRouter& r, ServerContext& ctx) {
   register_quote_pdf_routes(r, ctx);
   register_export_routes(r, ctx);
   register_scheduler_routes(r, ctx);
+  register_customer_import_routes(r, ctx);
 }
 
 }  // namespace cl::server
