@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <string_view>
 
 #include "core/billing.h"
 #include "core/ids.h"
@@ -189,7 +190,15 @@ class Generator {
   const T& pick(const std::vector<T>& v) { return v[rng_.below(v.size())]; }
   Instant between(Instant lo, Instant hi) { return hi <= lo ? lo : rng_.between(lo, hi); }
 
-  std::string person_name() { return std::string(pick(kSurnames)) + pick(kGiven); }
+  // The order of random draws must not depend on the compiler: operands of `+` and function
+  // arguments are unsequenced (GCC and clang evaluate them in different orders, so the native and
+  // wasm demo data differed). Elements of a braced list are evaluated left to right.
+  static std::string cat(std::initializer_list<std::string_view> parts) {
+    std::string out;
+    for (auto p : parts) out += p;
+    return out;
+  }
+  std::string person_name() { return cat({pick(kSurnames), pick(kGiven)}); }
 
   // Unique 8-digit tails (a bijection of a counter mod 10^8: 7919 is coprime to 10), so no two demo
   // customers share a phone and the duplicate check stays quiet on demo data.
@@ -316,7 +325,7 @@ class Generator {
     for (int attempt = 0; attempt < 12; ++attempt) {
       if (attempt == 4) type = rng_.chance(500) ? "经销商" : "民营诊所";
       std::string name, key;
-      std::string brand = std::string(pick(kBrandA)) + pick(kBrandB);
+      std::string brand = cat({pick(kBrandA), pick(kBrandB)});
       if (attempt >= 4 || (large_ && rng_.chance(500))) brand += pick(kBrandB);
       if (type == "三甲医院") {
         const int k = static_cast<int>(rng_.below(4));
@@ -335,7 +344,7 @@ class Generator {
       } else if (type == "体检中心") {
         name = cityname + brand + "健康体检中心" + pick(kCompanySuffix);
       } else {
-        name = cityname + brand + pick(kDistributorIndustry) + pick(kCompanySuffix);
+        name = cat({cityname, brand, pick(kDistributorIndustry), pick(kCompanySuffix)});
       }
       key = name.rfind(cityname + "市", 0) == 0 ? name.substr(cityname.size() + 3)
             : name.rfind(cityname, 0) == 0      ? name.substr(cityname.size())
@@ -349,8 +358,8 @@ class Generator {
     }
     // Exhausted the realistic patterns (only at the large scale): a branch number keeps it unique.
     for (int n = 2;; ++n) {
-      std::string name = cityname + std::string(district) + pick(kBrandA) + pick(kBrandB) + pick(kDistributorIndustry) +
-                         "第" + std::to_string(n) + "分公司";
+      std::string name = cat({cityname, district, pick(kBrandA), pick(kBrandB), pick(kDistributorIndustry), "第",
+                              std::to_string(n), "分公司"});
       if (claim(name)) return name;
     }
   }
@@ -381,8 +390,8 @@ class Generator {
     const bool institution = std::string(type->tag).find("医院") != std::string::npos;
     c.phone = institution ? landline(*p.city) : mobile();
     c.main_business = pick(type->businesses);
-    c.address = std::string("浙江省") + p.city->name + "市" + district + pick(kBrandA) + pick(kBrandB) + "路" +
-                std::to_string(rng_.between(1, 999)) + "号";
+    c.address = cat({"浙江省", p.city->name, "市", district, pick(kBrandA), pick(kBrandB), "路",
+                     std::to_string(rng_.between(1, 999)), "号"});
     const int extra = static_cast<int>(rng_.below(3));
     static const char* const kContactTitles[] = {"采购专员", "科室护士长", "库管", "财务", "设备工程师"};
     for (int i = 0; i < extra; ++i) c.contacts.push_back({person_name(), pick(kContactTitles), mobile(), false});
@@ -415,7 +424,8 @@ class Generator {
     for (int i = 0; i < n; ++i) {
       const int team = i % 4;
       // growth: later customers are denser (sqrt-ish ramp via max of two draws)
-      const Instant t = std::max(between(start, now_ - 2 * kHour), between(start, now_ - 2 * kHour));
+      const Instant t1 = between(start, now_ - 2 * kHour);
+      const Instant t = std::max(t1, between(start, now_ - 2 * kHour));
       Profile p = make_profile(team, t);
       push_customer(std::move(p), rep_of_team(team).id);
     }
