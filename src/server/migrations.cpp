@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "server/catalog_scope.h"
 #include "server/db.h"
 #include "server/extras_schema.h"
 #include "server/sync_schema.h"
@@ -97,6 +98,7 @@ CREATE INDEX audit_entity ON audit_events(entity_type, entity_id, at);
 CREATE INDEX audit_at ON audit_events(at);
 )SQL"},
       {100, "sync_clients_rejections_conflicts_exits", sync_migration_100_sql()},
+      {150, "records_shared_catalog_seq", catalog_migration_150_sql()},  // catalog_scope.h
     };
     // The extras modules keep their steps in extras_schema.cpp, in order; they take 200, 201, …
     int version = 200;

@@ -4,6 +4,7 @@
 
 #include "server/http_json.h"
 #include "server/routes_extras.h"
+#include "server/routes_settings.h"
 #include "server/routes_sync.h"
 
 namespace cl::server {
@@ -44,6 +45,7 @@ void register_all_routes(ApiRouter& r, ServerContext& ctx) {
   register_sync_routes(r, ctx);
   register_record_routes(r, ctx);
   register_extras_routes(r, ctx);  // notify, evidence, share, quote pdf, export/import, scheduler
+  register_settings_routes(r, ctx);  // GET/PUT /api/v1/settings (company settings, admin writes)
 }
 
 }  // namespace cl::server

@@ -8,10 +8,13 @@
 
 #include "core/codec.h"
 #include "core/settings.h"
+#include "server/catalog_scope.h"
 #include "server/db.h"
 #include "server/ids.h"
 #include "server/scope.h"
 #include "server/store.h"
+#include "server/sync_rules_view.h"
+#include "core/ids.h"
 #include "sync/mutations.h"
 
 namespace cl::server {
@@ -220,6 +223,7 @@ SyncOutcome<sync::PushResponse> SyncService::push(const User& user, const sync::
       Db& db = *ctx_.db;
       const Settings settings = sync_settings(ctx_);
       StoreView view(ctx_.store, ctx_.db);
+      const SyncRulesView rules(view, ctx_.store, db, user.id, req.client_id);  // R5/R33 checks a replica can't make
       sync::PushResponse out;
       std::int64_t last = read_last_mid(db, user.id, req.client_id);
       for (const auto& m : req.mutations) {
@@ -236,7 +240,7 @@ SyncOutcome<sync::PushResponse> SyncService::push(const User& user, const sync::
                                       "该操作来自不再支持的版本", "This mutation comes from an unsupported app version"}};
         } else {
           try {
-            applied = sync::apply_mutation(m, actor, view, settings, now);
+            applied = sync::apply_mutation(m, actor, rules, settings, now);
           } catch (const std::exception& e) {
             // A poison mutation must never block the outbox behind it (SYNC.md): reject and advance.
             applied.problems = {Problem{"internal_error", "", "服务器无法处理该操作", std::string("cannot apply: ") + e.what()}};
@@ -251,8 +255,9 @@ SyncOutcome<sync::PushResponse> SyncService::push(const User& user, const sync::
               .run();
         } else {
           for (const auto& w : applied.value.writes) {
-            const Id team = view.team_of(w.owner_id);
             auto before = view.owner_and_team(w.type, w.id);
+            // An unowned record (an unassigned lead) keeps its team: there is no owner to take one from.
+            const Id team = w.owner_id.empty() && before ? before->second : view.team_of(w.owner_id);
             if (before && (before->first != w.owner_id || before->second != team)) {
               // R33: the old owner and team must learn the record left their scope.
               db.cached("INSERT INTO sync_scope_exits(seq, type, id, old_owner_id, old_team_id) VALUES (?, ?, ?, ?, ?)")
@@ -272,6 +277,7 @@ SyncOutcome<sync::PushResponse> SyncService::push(const User& user, const sync::
             row.updated_at = now;
             ctx_.store.put_record(row);
             view.wrote(w.type, w.id, w.owner_id, team);
+            rules.wrote(w);
             if (m.name != sync::kActivityLog) audit(ctx_.store, m, w, user.id, now);
           }
           for (const auto& c : applied.value.conflicts)
@@ -319,6 +325,8 @@ SyncOutcome<sync::PullResponse> SyncService::pull(const User& user, const sync::
         return {std::nullopt, error(409, sync::kErrMustRefetch, "the cursor is older than the tombstone horizon; refetch everything")};
       const std::int64_t head = ctx_.store.current_seq();
       auto rows = ctx_.store.records_since(scope, *after, limit + 1);
+      // Products, price lists and settings belong to everyone (catalog_scope.h): read-only for all roles.
+      if (scope.kind != Scope::Kind::All) merge_shared_catalog(db, rows, *after, limit + 1);
 
       // Scope exits: records that left this caller's scope since the cursor (reassigned away).
       struct Exit { std::int64_t seq; std::string type, id; };
@@ -411,7 +419,11 @@ SyncOutcome<nlohmann::json> SyncService::register_device(const User& user, const
       if (registered_to && *registered_to != user.id)
         return {std::nullopt, error(409, "client_id_taken", "this client_id is registered to another user; make a new one")};
       const int n = ctx_.store.device_number(client_id, user.id, ctx_.now());
-      return {nlohmann::json{{"client_id", client_id}, {"device_no", n}, {"device_code", "D" + std::to_string(n)}}, std::nullopt};
+      // core/ids.h: customer codes are "KH-<device_code>-<sequence>", and push re-checks the device part.
+      const std::string code = cl::device_code(static_cast<std::uint32_t>(n));
+      return {nlohmann::json{{"client_id", client_id}, {"device_no", n}, {"device_code", code},
+                             {"customer_code_prefix", "KH-" + code + "-"}},
+              std::nullopt};
     });
   } catch (const DbError& e) {
     return {std::nullopt, error(503, "unavailable", std::string("storage unavailable, retry later: ") + e.what())};

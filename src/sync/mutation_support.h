@@ -41,7 +41,7 @@ struct Loaded {
 template <class T>
 Result<Loaded<T>> load(const RecordView& view, std::string_view type, const Id& id, const Actor& actor) {
   auto found = view.find(type, id);
-  if (!found || found->deleted || !actor_may_touch(actor, found->owner_id, view))
+  if (!found || found->deleted || !actor_may_touch_record(actor, *found, view))
     return Result<Loaded<T>>::failure({not_found(type, id)});
   Result<T> decoded = decode<T>(found->data);
   if (!decoded.ok()) return Result<Loaded<T>>::failure(std::move(decoded.problems));
@@ -98,6 +98,13 @@ bool apply_patch(const Mutation& m, std::string_view type, const StoredRecord& c
                  const std::vector<std::string_view>& allowed, Json& data, std::vector<Conflict>& conflicts,
                  Problems& problems);
 
+// R5, new customers (new_customer_rules.cpp): the code is core ids.h's "KH-<device>-<seq>" with the
+// pushing device's number (when the view knows it) and not taken by another customer; and the
+// customer duplicates nobody company-wide (same phone or name), named only when the actor may see it.
+Problems check_new_customer_code(const std::string& code, const Id& own_id, const std::string& field,
+                                 const RecordView& view);
+Problems check_duplicate_customers(const Customer& c, const Actor& actor, const RecordView& view);
+
 Result<MutationOutcome> apply_customer_create(const Mutation&, const Actor&, const RecordView&, const Settings&, Instant);
 Result<MutationOutcome> apply_customer_update(const Mutation&, const Actor&, const RecordView&, const Settings&, Instant);
 Result<MutationOutcome> apply_activity_log(const Mutation&, const Actor&, const RecordView&, const Settings&, Instant);
@@ -109,5 +116,6 @@ Result<MutationOutcome> apply_opportunity_move_back(const Mutation&, const Actor
 Result<MutationOutcome> apply_opportunity_close(const Mutation&, const Actor&, const RecordView&, const Settings&, Instant);
 Result<MutationOutcome> apply_lead_touch(const Mutation&, const Actor&, const RecordView&, const Settings&, Instant);
 Result<MutationOutcome> apply_lead_convert(const Mutation&, const Actor&, const RecordView&, const Settings&, Instant);
+Result<MutationOutcome> apply_lead_assign(const Mutation&, const Actor&, const RecordView&, const Settings&, Instant);
 
 }  // namespace cl::sync::detail

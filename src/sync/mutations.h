@@ -15,6 +15,7 @@
 //   lead.touch          {"id", "outcome", "at"?}                                R2
 //   lead.convert        {"id", "customer_id", "customer_code", "opportunity_id", "decision_maker_title",
 //                        "main_business", "tags":{…}, "opportunity_title"?, "expected_amount_fen"?}
+//   lead.assign         {"id", "owner_id", "base":{"owner_id": seen}}          R1/R33: manager (team) or admin
 #pragma once
 
 #include <string>
@@ -39,6 +40,7 @@ inline constexpr std::string_view kOpportunityMoveBack = "opportunity.move_back"
 inline constexpr std::string_view kOpportunityClose = "opportunity.close";
 inline constexpr std::string_view kLeadTouch = "lead.touch";
 inline constexpr std::string_view kLeadConvert = "lead.convert";
+inline constexpr std::string_view kLeadAssign = "lead.assign";
 
 // Every name above, in catalogue order (docs, tests and the app's i18n table iterate it).
 const std::vector<std::string_view>& mutation_names();

@@ -13,7 +13,7 @@ void check_link(const RecordView& view, const Actor& actor, std::string_view typ
                 const std::string& field, Problems& out) {
   if (id.empty()) return;
   auto r = view.find(type, id);
-  if (!r || r->deleted || !actor_may_touch(actor, r->owner_id, view))
+  if (!r || r->deleted || !actor_may_touch_record(actor, *r, view))
     out.push_back(Problem{"not_found", field, "关联记录不存在", "The linked record does not exist"});
 }
 
@@ -109,8 +109,10 @@ Result<MutationOutcome> apply_lead_convert(const Mutation& m, const Actor& actor
   c.customer.meta.id = in.customer_id;
   c.opportunity.meta.id = in.opportunity_id;
   for (auto& p : check_customer(c.customer, settings)) problems.push_back(std::move(p));
-  if (auto other = view.customer_with_code(c.customer.code))
-    problems.push_back(Problem{"duplicate_code", "customer_code", "客户编号已被占用", "Customer code already taken"});
+  for (auto& p : check_new_customer_code(c.customer.code, c.customer.meta.id, "customer_code", view))
+    problems.push_back(std::move(p));
+  if (!problems.empty()) return Result<MutationOutcome>::failure(std::move(problems));
+  problems = check_duplicate_customers(c.customer, actor, view);
   if (!problems.empty()) return Result<MutationOutcome>::failure(std::move(problems));
   MutationOutcome out;
   out.writes.push_back(store(kTypeLead, std::move(c.lead), l.value.stored.version, now));

@@ -6,15 +6,6 @@ namespace cl::sync::detail {
 
 namespace {
 
-Problems check_code(const Customer& c, const RecordView& view) {
-  if (c.code.empty())
-    return {Problem{"required_field_missing", "code", "缺少客户编号", "The customer code is missing"}};
-  auto other = view.customer_with_code(c.code);
-  if (other && *other != c.meta.id)
-    return {Problem{"duplicate_code", "code", "客户编号已被占用：" + c.code, "Customer code already taken: " + c.code}};
-  return {};
-}
-
 // R33: only a manager (inside the team) or an admin reassigns a record.
 Problems check_new_owner(const Actor& actor, const Id& new_owner, const RecordView& view) {
   if (actor.role == Role::Rep)
@@ -32,7 +23,9 @@ Result<MutationOutcome> apply_customer_create(const Mutation& m, const Actor& ac
   if (!r.ok()) return Result<MutationOutcome>::failure(std::move(r.problems));
   Customer c = std::move(r.value);
   Problems problems = check_customer(c, settings);
-  for (auto& p : check_code(c, view)) problems.push_back(std::move(p));
+  for (auto& p : check_new_customer_code(c.code, c.meta.id, "code", view)) problems.push_back(std::move(p));
+  if (!problems.empty()) return Result<MutationOutcome>::failure(std::move(problems));
+  problems = check_duplicate_customers(c, actor, view);
   if (!problems.empty()) return Result<MutationOutcome>::failure(std::move(problems));
   c.owner_history.clear();  // history is the server's to write, never the client's
   MutationOutcome out;

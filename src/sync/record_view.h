@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/model.h"
 #include "sync/wire.h"
@@ -31,6 +32,16 @@ struct StoredRecord {
   friend bool operator==(const StoredRecord&, const StoredRecord&) = default;
 };
 
+// R5: an existing customer a new one would duplicate (core dedup.h: same phone or same normalised
+// name), with its owner, so the rule can decide what the caller may be told about it (R33).
+struct CustomerDuplicate {
+  Id id;
+  std::string code, name;
+  Id owner_id;
+  std::string owner_name;   // display name when the view knows it
+  std::string reason;       // "same_phone" | "same_name"
+};
+
 class RecordView {
  public:
   virtual ~RecordView() = default;
@@ -40,6 +51,22 @@ class RecordView {
   virtual Id team_of(const Id& user_id) const = 0;
   // R5: another live customer with this code (customer codes are unique). Default: unknown → none.
   virtual std::optional<Id> customer_with_code(const std::string& /*code*/) const { return std::nullopt; }
+
+  // The defaults below are a replica's answers: it holds only its own scope and knows little of the
+  // company, so the rules stay optimistic there and the server (which overrides them) decides.
+
+  // R33: the team that may act on a record nobody owns yet (an unassigned lead: the importing team;
+  // "" = no team, admins only). nullopt = unknown here: a replica only holds records of its scope.
+  virtual std::optional<Id> team_of_unowned(std::string_view /*type*/, const Id& /*id*/) const { return std::nullopt; }
+  // R5: customers company-wide that `candidate` duplicates. A replica returns none (the app warns
+  // with core dedup.h over its own scope before saving); the server checks the whole company.
+  virtual std::vector<CustomerDuplicate> customer_duplicates(const Customer& /*candidate*/) const { return {}; }
+  // R5: the number of the device pushing (new customer codes must carry it: core ids.h
+  // "KH-<device>-<seq>"). nullopt = not checked here; 0 = the device never registered.
+  virtual std::optional<std::uint32_t> pushing_device() const { return std::nullopt; }
+  // Users, for assignments (R1). knows_users() false = unknown here (the server decides).
+  virtual bool knows_users() const { return false; }
+  virtual std::optional<User> find_user(const Id& /*id*/) const { return std::nullopt; }
 };
 
 // R33: rep = own records, manager = the team's (owner in the team, or the manager himself), admin = all.
@@ -49,6 +76,22 @@ inline bool actor_may_touch(const Actor& actor, const Id& owner_id, const Record
     case Role::Manager:
       return owner_id == actor.user_id || (!actor.team_id.empty() && view.team_of(owner_id) == actor.team_id);
     case Role::Rep: return owner_id == actor.user_id;
+  }
+  return false;
+}
+
+// R33 for an existing record: its owner decides (above). A record nobody owns yet (an unassigned
+// lead) belongs to the team the server keeps for it: that team's manager and admins may act on it,
+// reps may not (they get leads by assignment).
+inline bool actor_may_touch_record(const Actor& actor, const StoredRecord& r, const RecordView& view) {
+  if (!r.owner_id.empty()) return actor_may_touch(actor, r.owner_id, view);
+  switch (actor.role) {
+    case Role::Admin: return true;
+    case Role::Manager: {
+      const auto team = view.team_of_unowned(r.type, r.id);
+      return !team || (!actor.team_id.empty() && *team == actor.team_id);
+    }
+    case Role::Rep: return false;
   }
   return false;
 }

@@ -6,138 +6,13 @@
 #include <functional>
 #include <set>
 
-#include "server/sqlite_store.h"
+#include "core/ids.h"
 #include "server_harness.h"
+#include "sync_device.h"
 
 using namespace cl::apitest;
 
-namespace {
-
-std::string uniq(const std::string& prefix) {
-  static int n = 0;
-  return prefix + "-" + std::to_string(::getpid()) + "-" + std::to_string(++n);
-}
-
-// A device: one login, one client_id, its own increasing mids (what the app's sync client does).
-struct Device {
-  TestServer& s;
-  std::string token;
-  std::string client_id;
-  std::int64_t next_mid = 1;
-
-  Device(TestServer& server, const std::string& user) : s(server), client_id(uniq("dev-" + user)) {
-    auto res = server.client().Post("/api/v1/auth/login", json{{"username", user}, {"password", "demo1234"}}.dump(), "application/json");
-    REQUIRE(res);
-    REQUIRE_MESSAGE(res->status == 200, user << ": " << res->body);
-    token = body_json(res)["token"];
-  }
-
-  json m(const std::string& name, json args, std::int64_t base_version = 0) {
-    return json{{"mid", next_mid++}, {"name", name}, {"args", std::move(args)}, {"base_version", base_version}, {"at", 0}};
-  }
-  httplib::Result push_raw(json mutations, int schema_version = 1) {
-    // {one} in braces is a copy of the element for nlohmann, not a one-element array.
-    if (mutations.is_object()) mutations = json::array({mutations});
-    return s.client().Post("/api/v1/sync/push", bearer(token),
-                           json{{"client_id", client_id}, {"schema_version", schema_version}, {"mutations", mutations}}.dump(),
-                           "application/json");
-  }
-  json push(const json& mutations) {
-    auto res = push_raw(mutations);
-    REQUIRE(res);
-    REQUIRE_MESSAGE(res->status == 200, res->body);
-    return body_json(res);
-  }
-  httplib::Result pull_raw(const std::string& cursor, int limit = 500, const std::string& schema = "1") {
-    httplib::Params p{{"client_id", client_id}, {"limit", std::to_string(limit)}, {"cursor", cursor}};
-    if (!schema.empty()) p.emplace("schema_version", schema);
-    return s.client().Get("/api/v1/sync/pull", p, bearer(token));
-  }
-  json pull(const std::string& cursor = "", int limit = 500) {
-    auto res = pull_raw(cursor, limit);
-    REQUIRE(res);
-    REQUIRE_MESSAGE(res->status == 200, res->body);
-    return body_json(res);
-  }
-  // Everything visible from the start, following has_more: (type,id) -> change.
-  std::map<std::pair<std::string, std::string>, json> pull_all(int page = 500, std::string* cursor_out = nullptr) {
-    std::map<std::pair<std::string, std::string>, json> out;
-    std::string cursor;
-    for (int i = 0; i < 1000; ++i) {
-      json p = pull(cursor, page);
-      for (const auto& c : p["changes"]) {
-        if (c["deleted"].get<bool>()) out.erase({c["type"], c["id"]});
-        else out[{c["type"], c["id"]}] = c;
-      }
-      cursor = p["cursor"];
-      if (!p["has_more"].get<bool>()) break;
-    }
-    if (cursor_out) *cursor_out = cursor;
-    return out;
-  }
-  httplib::Result get(const std::string& path) { return s.client().Get(path, bearer(token)); }
-};
-
-json customer(const std::string& id, const std::string& name = "杭州某医疗器械有限公司") {
-  return json{{"id", id},
-              {"code", "T-" + id},
-              {"name", name},
-              {"decision_maker", "王伟"},
-              {"decision_maker_title", "采购科主任"},
-              {"phone", "13800000000"},
-              {"main_business", "骨科耗材"},
-              {"tags", {{"customer_type", "三甲医院"}, {"region", "杭州"}, {"first_channel", "展会"}}}};
-}
-
-json evidence() {
-  return json::array({{{"sha256", std::string(64, 'e')}, {"file_name", "需求确认书.pdf"}, {"mime_type", "application/pdf"},
-                       {"size_bytes", 2048}, {"kind", "需求确认书"}}});
-}
-
-std::string pct(const std::string& s) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.') out.push_back(static_cast<char>(c));
-    else { out.push_back('%'); out.push_back(hex[c >> 4]); out.push_back(hex[c & 15]); }
-  }
-  return out;
-}
-
-std::string status_of(const json& push_resp, std::size_t i) { return push_resp["results"][i]["status"]; }
-
-// A customer + opportunity + activity owned by `user`, created through sync. Returns their ids.
-struct Owned {
-  std::string customer, opportunity, activity;
-};
-Owned make_records(Device& d, const std::string& tag, const std::string& id_tag = "r") {
-  Owned o{uniq("c-" + id_tag), uniq("o-" + id_tag), uniq("a-" + id_tag)};
-  json r = d.push({d.m("customer.create", {{"customer", customer(o.customer, "机密客户" + tag)}}),
-                   d.m("opportunity.create", {{"opportunity", {{"id", o.opportunity}, {"customer_id", o.customer}, {"title", "机密商机" + tag}, {"expected_amount_fen", 100000}}}}),
-                   d.m("activity.log", {{"activity", {{"id", o.activity}, {"kind", "visit"}, {"customer_id", o.customer}, {"summary", "机密拜访" + tag}}}})});
-  for (int i = 0; i < 3; ++i) REQUIRE_MESSAGE(status_of(r, i) == "applied", r.dump());
-  return o;
-}
-
-// Leads come from CSV import (another module); the tests put them straight into the store file.
-void seed_lead(TestServer& s, const std::string& id, const std::string& owner, const std::string& team) {
-  cl::server::SqliteStore store(s.data_dir() + "/closeloop.db", 0);
-  store.transaction([&] {
-    cl::server::RecordRow row;
-    row.type = "lead";
-    row.id = id;
-    row.owner_id = owner;
-    row.team_id = team;
-    row.seq = store.next_seq();
-    row.version = 1;
-    row.body = json{{"id", id}, {"owner_id", owner}, {"version", 1}, {"company", "机密线索公司"}, {"contact_name", "李娜"},
-                    {"phone", "13700000000"}, {"status", "assigned"}, {"assigned_at", 1}}
-                   .dump();
-    store.put_record(row);
-  });
-}
-
-}  // namespace
+using namespace cl::apitest::sync_helpers;
 
 TEST_SUITE("sync") {
 
@@ -145,7 +20,7 @@ TEST_CASE("a push replayed one to five times applies once") {
   for (int replays = 1; replays <= 5; ++replays) {
     Device d(shared_server(), "rep3");
     const std::string cid = uniq("c-replay");
-    json batch = {d.m("customer.create", {{"customer", customer(cid)}}),
+    json batch = {d.m("customer.create", {{"customer", d.customer(cid)}}),
                   d.m("customer.update", {{"id", cid}, {"set", {{"address", "西湖区"}}}}, 1),
                   d.m("activity.log", {{"activity", {{"id", uniq("a")}, {"kind", "call"}, {"customer_id", cid}}}})};
     json first = d.push(batch);
@@ -167,7 +42,7 @@ TEST_CASE("a push replayed one to five times applies once") {
 TEST_CASE("a dropped push response is retried with more mutations; the old ones are skipped") {
   Device d(shared_server(), "rep4");
   const std::string cid = uniq("c-drop");
-  json m1 = d.m("customer.create", {{"customer", customer(cid)}});
+  json m1 = d.m("customer.create", {{"customer", d.customer(cid)}});
   json m2 = d.m("activity.log", {{"activity", {{"id", uniq("a")}, {"kind", "visit"}, {"customer_id", cid}}}});
   d.push({m1, m2});  // the response is "lost": the client never read it
   json m3 = d.m("activity.log", {{"activity", {{"id", uniq("a")}, {"kind", "call"}, {"customer_id", cid}}}});
@@ -183,7 +58,7 @@ TEST_CASE("a dropped push response is retried with more mutations; the old ones 
 TEST_CASE("a poison mutation is rejected with its reason and does not block the rest") {
   Device d(shared_server(), "rep5");
   const std::string cid = uniq("c-poison");
-  json r = d.push({d.m("customer.create", {{"customer", customer(cid)}}),
+  json r = d.push({d.m("customer.create", {{"customer", d.customer(cid)}}),
                    d.m("customer.create", {{"customer", {{"id", uniq("c-bad")}, {"name", "缺字段"}}}}),
                    d.m("no.such.mutation", json::object()),
                    d.m("opportunity.create", {{"opportunity", {{"id", uniq("o")}, {"customer_id", cid}, {"title", "t"}}}})});
@@ -230,7 +105,7 @@ TEST_CASE("two people editing the same opportunity offline: the stage conflict i
 TEST_CASE("pull pages through upserts and tombstones with an opaque cursor") {
   Device d(shared_server(), "rep7");
   const std::string cid = uniq("c-page");
-  json batch = json::array({d.m("customer.create", {{"customer", customer(cid)}})});
+  json batch = json::array({d.m("customer.create", {{"customer", d.customer(cid)}})});
   std::vector<std::string> acts;
   for (int i = 0; i < 24; ++i) {
     acts.push_back(uniq("a-page"));
@@ -266,7 +141,10 @@ TEST_CASE("pull is scoped: rep1 never sees rep8's records, manager1 sees team 1 
   Device mgr1(shared_server(), "manager1"), admin(shared_server(), "admin");
   Owned r1 = make_records(rep1, "s1"), r8 = make_records(rep8, "s8"), r2 = make_records(rep2, "s2");
   auto v_rep1 = rep1.pull_all(), v_mgr1 = mgr1.pull_all(), v_admin = admin.pull_all();
-  for (const auto& [key, c] : v_rep1) CHECK(c["record"]["owner_id"] == "user-rep1");
+  // The shared catalog (products, price lists, settings: no owner) is everyone's; the rest is scoped.
+  auto shared = [](const std::string& type) { return type == "product" || type == "price_list" || type == "settings"; };
+  for (const auto& [key, c] : v_rep1)
+    if (!shared(key.first)) CHECK(c["record"]["owner_id"] == "user-rep1");
   CHECK(v_rep1.count({"customer", r1.customer}) == 1);
   CHECK(v_rep1.count({"customer", r8.customer}) == 0);
   CHECK(v_rep1.count({"customer", r2.customer}) == 0);
@@ -275,7 +153,12 @@ TEST_CASE("pull is scoped: rep1 never sees rep8's records, manager1 sees team 1 
   CHECK(v_mgr1.count({"opportunity", r8.opportunity}) == 0);
   std::set<std::string> team1 = {"user-manager1"};
   for (int i = 1; i <= 7; ++i) team1.insert("user-rep" + std::to_string(i));
-  for (const auto& [key, c] : v_mgr1) CHECK(team1.count(c["record"]["owner_id"].get<std::string>()) == 1);
+  for (const auto& [key, c] : v_mgr1) {
+    if (shared(key.first)) continue;
+    const std::string owner = c["record"].value("owner_id", std::string());
+    if (key.first == "lead" && owner.empty()) continue;  // unassigned leads the team imported
+    CHECK(team1.count(owner) == 1);
+  }
   CHECK(v_admin.count({"customer", r8.customer}) == 1);
   CHECK(v_admin.count({"activity", r2.activity}) == 1);
 }
@@ -328,7 +211,12 @@ TEST_CASE("a device registers once and keeps its short number; another user cann
   REQUIRE(c);
   CHECK(a->status == 200);
   CHECK(body_json(a)["device_no"] == body_json(b)["device_no"]);
-  CHECK(body_json(a)["device_code"].get<std::string>().size() >= 2);
+  // core ids.h: the device code is the Crockford base-32 form of the number, and codes carry it.
+  const auto no = body_json(a)["device_no"].get<std::uint32_t>();
+  CHECK(body_json(a)["device_code"] == cl::device_code(no));
+  CHECK(cl::parse_device_code(body_json(a)["device_code"].get<std::string>()) == no);
+  CHECK(body_json(a)["customer_code_prefix"] == "KH-" + cl::device_code(no) + "-");
+  CHECK(cl::customer_code(no, 1).rfind(body_json(a)["customer_code_prefix"].get<std::string>(), 0) == 0);
   CHECK(c->status == 409);
 }
 
@@ -337,7 +225,7 @@ TEST_CASE("a cursor older than the tombstone horizon must refetch") {
   Device d(s, "rep1");
   const std::string cid = uniq("c-h");
   const std::string aid = uniq("a-h");
-  d.push({d.m("customer.create", {{"customer", customer(cid)}}),
+  d.push({d.m("customer.create", {{"customer", d.customer(cid)}}),
           d.m("activity.log", {{"activity", {{"id", aid}, {"kind", "call"}, {"customer_id", cid}}}})});
   std::string old_cursor = d.pull("", 1)["cursor"];  // after the first change only
   d.push({d.m("activity.delete", {{"id", aid}}, 1)});

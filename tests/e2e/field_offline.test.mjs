@@ -209,7 +209,6 @@ test('offline: new customer (typed with the IME) and an evidence-gated advance s
 test('a customer the server rejects is shown with its reason and a way to fix it (portrait tablet)', async () => {
   const { context, page } = await signedInTablet({ width: 768, height: 1024 });
   try {
-    const token = await login('rep1');
     const other = 'e2e-other-device';
     await context.setOffline(true);
     await page.evaluate(() => window.closeloop.navigate('customers/new'));
@@ -237,15 +236,20 @@ test('a customer the server rejects is shown with its reason and a way to fix it
     const id = s.route.split('/')[1];
     const mine = await field(page);
     assert.equal(mine.pending, 1);
-    // Meanwhile another device takes the code this tablet gave its customer (as if two devices had
-    // shared a device number): the server refuses the tablet's create with duplicate_code.
-    const prof = await waitField(page, (x) => x.profile && x.profile.found && x.profile.id === id);
-    const push = await api('/api/v1/sync/push', token, {
+    // Meanwhile a rep of another team enters the same clinic (same phone) from their own registered
+    // device, with a code of their own device (the server refuses codes of another device's prefix).
+    // The server then refuses the tablet's create as a duplicate (R5), without naming the other
+    // team's customer to rep1 (R33).
+    await waitField(page, (x) => x.profile && x.profile.found && x.profile.id === id);
+    const otherToken = await login('rep8');
+    const reg = await api('/api/v1/sync/register', otherToken, { method: 'POST', body: JSON.stringify({ client_id: other }) });
+    assert.equal(reg.status, 200, JSON.stringify(reg.body));
+    const push = await api('/api/v1/sync/push', otherToken, {
       method: 'POST',
       body: JSON.stringify({ client_id: other, schema_version: 1, mutations: [{
         client_id: other, mid: 1, name: 'customer.create', schema_version: 1, base_version: 0, at: Date.now(),
-        args: { customer: { id: 'e2e-other-' + Date.now(), name: '别的设备的客户', decision_maker: '赵', decision_maker_title: '科长',
-                            phone: '13900000000', main_business: '器械', code: prof.profile.code,
+        args: { customer: { id: 'e2e-other-' + Date.now(), name: '别的团队的客户', decision_maker: '赵', decision_maker_title: '科长',
+                            phone: '13800138123', main_business: '器械', code: reg.body.customer_code_prefix + '00001',
                             tags: { customer_type: '经销商', region: '杭州', first_channel: '展会' } } },
       }] }),
     });
@@ -255,6 +259,8 @@ test('a customer the server rejects is shown with its reason and a way to fix it
     const f = await waitField(page, (x) => x.rejected === 1 && x.issues.length === 1, 60000);
     assert.equal(f.issues[0].name, 'customer.create');
     assert.ok(f.issues[0].problems.length > 0);
+    assert.equal(push.body.results[0].status, 'applied', JSON.stringify(push.body));
+    assert.ok(!JSON.stringify(f.issues[0].problems).includes('别的团队的客户'), 'the other team\'s customer must not be named');
     assert.match(f.issues[0].fix_route, /^customers\/new\/retry\/\d+$/);
     await page.evaluate(() => window.closeloop.navigate('customers'));
     await h.waitState(page, (st) => st.screen === 'customers');

@@ -1,0 +1,61 @@
+#include "server/catalog_scope.h"
+
+#include <algorithm>
+
+#include "server/db.h"
+
+namespace cl::server {
+
+namespace {
+// Must stay word for word the partial index's WHERE term (SQLite only uses the index then).
+constexpr const char* kCatalogTerm = "type IN ('product', 'price_list', 'settings')";
+}  // namespace
+
+bool is_shared_catalog_type(std::string_view type) {
+  return type == "product" || type == "price_list" || type == "settings";
+}
+
+void merge_shared_catalog(Db& db, std::vector<RecordRow>& rows, std::int64_t after_seq, int limit) {
+  auto& st = db.cached(std::string("SELECT type, id, owner_id, team_id, region, seq, version, deleted, body, updated_at "
+                                   "FROM records WHERE ") + kCatalogTerm + " AND seq > ? ORDER BY seq LIMIT ?");
+  st.bind_all(after_seq, limit);
+  std::vector<RecordRow> shared;
+  while (st.step()) {
+    RecordRow r;
+    r.type = st.col_text(0);
+    r.id = st.col_text(1);
+    r.owner_id = st.col_text(2);
+    r.team_id = st.col_text(3);
+    r.region = st.col_text(4);
+    r.seq = st.col_int(5);
+    r.version = st.col_int(6);
+    r.deleted = st.col_int(7) != 0;
+    r.body = st.col_text(8);
+    r.updated_at = st.col_int(9);
+    shared.push_back(std::move(r));
+  }
+  st.reset();
+  if (shared.empty()) return;
+  // A catalog row can already be in `rows` only if it were in the caller's scope (it is not: no owner,
+  // no team) — but never send one twice.
+  std::vector<RecordRow> merged;
+  merged.reserve(std::min<std::size_t>(rows.size() + shared.size(), static_cast<std::size_t>(limit)));
+  std::size_t a = 0, b = 0;
+  while (merged.size() < static_cast<std::size_t>(limit) && (a < rows.size() || b < shared.size())) {
+    const bool take_row = b >= shared.size() || (a < rows.size() && rows[a].seq <= shared[b].seq);
+    if (take_row) {
+      if (b < shared.size() && rows[a].seq == shared[b].seq) ++b;
+      merged.push_back(std::move(rows[a++]));
+    } else {
+      merged.push_back(std::move(shared[b++]));
+    }
+  }
+  rows = std::move(merged);
+}
+
+const std::string& catalog_migration_150_sql() {
+  static const std::string sql = std::string("CREATE INDEX records_shared_catalog_seq ON records(seq) WHERE ") + kCatalogTerm + ";\n";
+  return sql;
+}
+
+}  // namespace cl::server

@@ -1,0 +1,92 @@
+#include "server/sync_rules_view.h"
+
+#include <nlohmann/json.hpp>
+
+#include "core/codec.h"
+#include "server/db.h"
+
+namespace cl::server {
+
+std::optional<Id> SyncRulesView::team_of_unowned(std::string_view type, const Id& id) const {
+  auto row = store_.get_record(std::string(type), id);
+  return row ? row->team_id : Id();  // "" = no team: only an admin acts on it
+}
+
+std::optional<std::uint32_t> SyncRulesView::pushing_device() const {
+  if (device_) return device_;
+  // Only the user who registered the client id may mint codes with its number (routes register it).
+  auto& st = db_.cached("SELECT device_no FROM devices WHERE client_id = ? AND user_id = ?");
+  st.bind_all(client_id_, user_id_);
+  device_ = st.step() ? static_cast<std::uint32_t>(st.col_int(0)) : 0u;
+  st.reset();
+  return device_;
+}
+
+std::optional<User> SyncRulesView::find_user(const Id& id) const {
+  auto u = store_.find_user(id);
+  if (!u) return std::nullopt;
+  return u->user;
+}
+
+std::vector<sync::CustomerDuplicate> SyncRulesView::customer_duplicates(const Customer& candidate) const {
+  if (!index_) {
+    index_ = std::make_unique<DuplicateIndex>();
+    // Only what dedup.h looks at (name, phones) plus code and owner: no full decode of every customer.
+    auto st = db_.prepare(
+        "SELECT id, owner_id, json_extract(body, '$.code'), json_extract(body, '$.name'), json_extract(body, '$.phone'), "
+        "json_extract(body, '$.contacts') FROM records WHERE type = 'customer' AND deleted = 0");
+    while (st.step()) {
+      Customer c;
+      c.meta.id = st.col_text(0);
+      c.meta.owner_id = st.col_text(1);
+      c.code = st.col_text(2);
+      c.name = st.col_text(3);
+      c.phone = st.col_text(4);
+      if (!st.col_null(5)) {
+        auto contacts = nlohmann::json::parse(st.col_text(5), nullptr, false);
+        if (contacts.is_array())
+          for (const auto& ct : contacts)
+            if (ct.is_object() && ct.contains("phone") && ct["phone"].is_string())
+              c.contacts.push_back(Contact{"", "", ct["phone"].get<std::string>(), false});
+      }
+      owner_of_[c.meta.id] = c.meta.owner_id;
+      index_->add(c);
+    }
+  }
+  std::vector<sync::CustomerDuplicate> out;
+  for (const auto& hit : index_->find(candidate)) {
+    std::string reason;
+    for (auto r : hit.reasons)
+      if (r == DuplicateReason::SamePhone || r == DuplicateReason::SameName) {
+        reason = std::string(reason_code(r));
+        break;  // strongest first
+      }
+    if (reason.empty()) continue;  // a similar name only warns (the app does that), never refuses
+    sync::CustomerDuplicate d;
+    d.id = hit.customer_id;
+    d.code = hit.code;
+    d.name = hit.name;
+    d.owner_id = owner_of_[hit.customer_id];
+    d.reason = reason;
+    if (!d.owner_id.empty()) {
+      auto it = user_names_.find(d.owner_id);
+      if (it == user_names_.end()) {
+        auto u = store_.find_user(d.owner_id);
+        it = user_names_.emplace(d.owner_id, u ? u->user.display_name : std::string()).first;
+      }
+      d.owner_name = it->second;
+    }
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
+void SyncRulesView::wrote(const sync::StoredRecord& w) const {
+  if (!index_ || w.type != sync::kTypeCustomer || w.deleted || owner_of_.count(w.id)) return;
+  auto c = decode<Customer>(w.data);
+  if (!c.ok()) return;
+  owner_of_[w.id] = w.owner_id;
+  index_->add(c.value);
+}
+
+}  // namespace cl::server
