@@ -18,6 +18,7 @@ struct SyncIndicator {
   int pending = 0;             // outbox entries not yet accepted by the server
   float first_sync_progress = -1.0f;  // 0..1 during the first sync, <0 when not syncing
   std::string last_error_zh, last_error_en;
+  int storage_problem = 0;     // 0 none, 1 device storage full, 2 other storage error (issue 5)
 };
 
 struct Session {

@@ -8,6 +8,8 @@
 #include <string>
 #include <utility>
 
+#include <nlohmann/json.hpp>
+
 #include "platform/http.h"
 #include "platform/platform_internal.h"
 #include "platform/replica_store.h"
@@ -18,19 +20,49 @@ namespace {
 std::string g_last_error;
 
 // --- JS side ----------------------------------------------------------------------------------
-// Module.clIdb keeps one open connection per database and a queue of operations waiting for it.
+// Module.clIdb keeps one open connection per database, a BroadcastChannel per database (every
+// committed write tells the other tabs: they re-read what changed), and runs each operation as ONE
+// transaction. A connection that died under us (iPad "connection lost", a versionchange) is dropped
+// and reopened once; a failed transaction reports its error and writes nothing.
 EM_JS(void, js_idb_install, (), {
   if (Module.clIdb) return;
   const dbs = {};
+  const channels = {};
+  function channel(name) {
+    if (typeof BroadcastChannel === "undefined") return null;
+    if (!channels[name]) {
+      channels[name] = new BroadcastChannel("closeloop-idb-" + name);
+      channels[name].onmessage = function () { Module.ccall("cl_idb_changed", null, ["string"], [name]); };
+    }
+    return channels[name];
+  }
   function open(name) {
     if (dbs[name]) return dbs[name];
+    channel(name);
     dbs[name] = new Promise(function (resolve, reject) {
-      const req = indexedDB.open(name, 1);
-      req.onupgradeneeded = function () {
+      // v2: the outbox is one value per entry, keyed by mid, numbered from meta "next_mid" in the
+      // transaction that writes it (tabs share the store and must never reuse a mid).
+      const req = indexedDB.open(name, 2);
+      req.onupgradeneeded = function (ev) {
         const db = req.result;
         if (!db.objectStoreNames.contains("pages")) db.createObjectStore("pages", { autoIncrement: true });
         if (!db.objectStoreNames.contains("meta")) db.createObjectStore("meta");
         if (!db.objectStoreNames.contains("evidence")) db.createObjectStore("evidence", { keyPath: "sha256" });
+        if (!db.objectStoreNames.contains("outbox")) db.createObjectStore("outbox");
+        if (ev.oldVersion === 1) {
+          // v1 kept the whole outbox as one JSON value: split it, inside the upgrade transaction.
+          const tx = req.transaction, meta = tx.objectStore("meta"), ob = tx.objectStore("outbox");
+          meta.get("outbox").onsuccess = function (e) {
+            const blob = e.target.result;
+            if (typeof blob !== "string" || !blob) return;
+            let box = null;
+            try { box = JSON.parse(blob); } catch (_) { return; }   // unreadable: leave it where it is
+            (box.entries || []).forEach(function (en) { if (en && en.mutation) ob.put(en, en.mutation.mid); });
+            if (box.next_mid) meta.put(box.next_mid, "next_mid");
+            if (box.conflicts) meta.put(JSON.stringify(box.conflicts), "conflicts");
+            meta.delete("outbox");
+          };
+        }
       };
       req.onsuccess = function () {
         const db = req.result;
@@ -39,24 +71,48 @@ EM_JS(void, js_idb_install, (), {
         resolve(db);
       };
       req.onerror = function () { delete dbs[name]; reject(req.error); };
+      req.onblocked = function () { console.warn("[closeloop] IndexedDB upgrade blocked by another tab"); };
     });
     return dbs[name];
   }
+  function errText(e) { return (e && (e.name + ": " + e.message)) || "IndexedDB error"; }
   function fail(e) {
-    const msg = (e && (e.name + ": " + e.message)) || "IndexedDB error";
+    const msg = errText(e);
     console.warn("[closeloop] IndexedDB", msg);
     Module.ccall("cl_idb_error", null, ["string"], [msg]);
   }
-  // run(name, stores, fn(tx)): one readwrite transaction; errors (quota, abort) reported to C++.
-  function run(name, stores, fn) {
-    open(name).then(function (db) {
-      // "strict": complete only once the data is flushed. The outbox is the user's unsent work and
-      // must survive a crash or a tab killed right after "saved" (Chromium defaults to relaxed).
-      const tx = db.transaction(stores, "readwrite", { durability: "strict" });
-      tx.onerror = function () { fail(tx.error); };
-      tx.onabort = function () { fail(tx.error); };
-      fn(tx);
-    }).catch(fail);
+  // Opens a transaction, reopening once when the cached connection is closed (InvalidStateError).
+  function transaction(name, stores, mode, opts) {
+    return open(name).then(function (db) {
+      try { return db.transaction(stores, mode, opts); } catch (e) {
+        if (!e || e.name !== "InvalidStateError") throw e;
+        delete dbs[name];
+        return open(name).then(function (db2) { return db2.transaction(stores, mode, opts); });
+      }
+    });
+  }
+  // run(name, stores, fn(tx), done(err)): one readwrite transaction; done(null) once committed.
+  function run(name, stores, fn, done) {
+    let finished = false;
+    function finish(err) {
+      if (finished) return;
+      finished = true;
+      if (err) fail(err);
+      if (done) done(err);
+    }
+    // "strict": complete only once the data is flushed. The outbox is the user's unsent work and
+    // must survive a crash or a tab killed right after "saved" (Chromium defaults to relaxed).
+    transaction(name, stores, "readwrite", { durability: "strict" }).then(function (tx) {
+      tx.oncomplete = function () {
+        finish(null);
+        const ch = channel(name);
+        if (ch) ch.postMessage("changed");
+      };
+      // A write that throws inside a request callback (QuotaExceededError from put/add) records its
+      // error in tx.clError and aborts: the user is told why, not just "AbortError".
+      tx.onabort = function () { finish(tx.clError || tx.error || new DOMException("transaction aborted", "AbortError")); };
+      try { fn(tx); } catch (e) { tx.clError = e; try { tx.abort(); } catch (_) {} finish(e); }
+    }).catch(finish);
   }
   function str(ptr) { return UTF8ToString(ptr); }
   function withString(s, fn) {
@@ -64,36 +120,86 @@ EM_JS(void, js_idb_install, (), {
     stringToUTF8(s, p, n);
     try { fn(p); } finally { _free(p); }
   }
-  Module.clIdb = { open: open, run: run, str: str, withString: withString, fail: fail, dbs: dbs };
+  // Outbox changes: {remove:[mid], put:[[mid, entryJson]], drop:N, last_mid:N, conflicts:string|null}.
+  // Puts go first; the drop of acknowledged entries skips the rejected ones (they wait for the user).
+  function applyOutbox(tx, oc) {
+    const ob = tx.objectStore("outbox"), meta = tx.objectStore("meta");
+    (oc.remove || []).forEach(function (mid) { ob.delete(mid); });
+    (oc.put || []).forEach(function (p) { ob.put(JSON.parse(p[1]), p[0]); });
+    if (oc.drop > 0) {
+      ob.openCursor(IDBKeyRange.upperBound(oc.drop)).onsuccess = function (e) {
+        const c = e.target.result;
+        if (!c) return;
+        if (!c.value || c.value.state !== "rejected") c.delete();
+        c.continue();
+      };
+    }
+    if (oc.last_mid > 0) {
+      meta.get("last_mid").onsuccess = function (e) {
+        if (!(e.target.result >= oc.last_mid)) meta.put(oc.last_mid, "last_mid");
+      };
+    }
+    if (typeof oc.conflicts === "string") meta.put(oc.conflicts, "conflicts");
+  }
+  function bumpGeneration(tx) {
+    const meta = tx.objectStore("meta");
+    meta.get("page_gen").onsuccess = function (e) { meta.put((e.target.result || 0) + 1, "page_gen"); };
+  }
+  Module.clIdb = { open: open, run: run, transaction: transaction, str: str, withString: withString, fail: fail,
+                   errText: errText, dbs: dbs, applyOutbox: applyOutbox, bumpGeneration: bumpGeneration };
 });
 
-EM_JS(void, js_idb_append_page, (const char* db, const char* changes, const char* cursor, double last_mid, const char* outbox), {
+EM_JS(void, js_idb_add_intent, (int req, const char* db, const char* entry_json), {
   const I = Module.clIdb;
-  const c = I.str(changes), cur = I.str(cursor), ob = I.str(outbox);
-  I.run(I.str(db), ["pages", "meta"], function (tx) {
-    tx.objectStore("pages").add(c);
-    tx.objectStore("meta").put(cur, "cursor");
-    tx.objectStore("meta").put(last_mid, "last_mid");
-    tx.objectStore("meta").put(ob, "outbox");
-  });
-});
-
-EM_JS(void, js_idb_save_outbox, (const char* db, const char* outbox), {
-  const I = Module.clIdb;
-  const ob = I.str(outbox);
+  const entry = JSON.parse(I.str(entry_json));
   const ev = Module.clIdbEvidence || [];
   Module.clIdbEvidence = [];
-  I.run(I.str(db), ["meta", "evidence"], function (tx) {
-    tx.objectStore("meta").put(ob, "outbox");
-    ev.forEach(function (e) { tx.objectStore("evidence").put(e); });
+  let mid = 0;
+  I.run(I.str(db), ["meta", "outbox", "evidence"], function (tx) {
+    const meta = tx.objectStore("meta"), ob = tx.objectStore("outbox");
+    const got = {};
+    let waiting = 3;
+    function ready() {
+      if (--waiting > 0) return;
+      // The counter, never at or below what the server has seen, nor below a stored entry.
+      mid = Math.max(got.next || 1, (got.last || 0) + 1, (got.top || 0) + 1);
+      entry.mutation.mid = mid;
+      try {
+        ob.add(entry, mid);
+        meta.put(mid + 1, "next_mid");
+        ev.forEach(function (e) { tx.objectStore("evidence").put(e); });
+      } catch (e) { tx.clError = e; tx.abort(); }
+    }
+    meta.get("next_mid").onsuccess = function (e) { got.next = e.target.result; ready(); };
+    meta.get("last_mid").onsuccess = function (e) { got.last = e.target.result; ready(); };
+    ob.openCursor(null, "prev").onsuccess = function (e) { const c = e.target.result; got.top = c ? c.key : 0; ready(); };
+  }, function (err) {
+    if (err) I.withString(I.errText(err), function (m) { Module._cl_idb_intent_done(req, 0, m); });
+    else Module._cl_idb_intent_done(req, mid, 0);
   });
 });
 
-// Evidence bytes are staged first (copied out of the wasm heap), then written with the outbox.
+// Evidence bytes are staged first (copied out of the wasm heap), then written with the intent.
 EM_JS(void, js_idb_stage_evidence, (const char* sha, const char* name, const char* mime, const void* bytes, int size), {
   Module.clIdbEvidence = Module.clIdbEvidence || [];
   Module.clIdbEvidence.push({ sha256: UTF8ToString(sha), file_name: UTF8ToString(name), mime_type: UTF8ToString(mime),
                               bytes: HEAPU8.slice(bytes, bytes + size) });
+});
+
+EM_JS(void, js_idb_append_page, (const char* db, double key, const char* changes, const char* cursor, const char* outbox), {
+  const I = Module.clIdb;
+  const c = I.str(changes), cur = I.str(cursor), oc = JSON.parse(I.str(outbox));
+  I.run(I.str(db), ["pages", "meta", "outbox"], function (tx) {
+    tx.objectStore("pages").add(c, key);
+    tx.objectStore("meta").put(cur, "cursor");
+    I.applyOutbox(tx, oc);
+  });
+});
+
+EM_JS(void, js_idb_update_outbox, (const char* db, const char* outbox), {
+  const I = Module.clIdb;
+  const oc = JSON.parse(I.str(outbox));
+  I.run(I.str(db), ["meta", "outbox"], function (tx) { I.applyOutbox(tx, oc); });
 });
 
 EM_JS(void, js_idb_drop_evidence, (const char* db, const char* sha), {
@@ -107,22 +213,71 @@ EM_JS(void, js_idb_clear_records, (const char* db), {
   I.run(I.str(db), ["pages", "meta"], function (tx) {
     tx.objectStore("pages").clear();
     tx.objectStore("meta").delete("cursor");
-    tx.objectStore("meta").delete("last_mid");
+    I.bumpGeneration(tx);
   });
 });
 
-EM_JS(void, js_idb_load, (int req, const char* db), {
+// Compaction (page_compaction.h): read the source pages, keep the planned positions, write them
+// re-chunked under the new keys, delete the sources — one transaction over pages + meta only.
+EM_JS(void, js_idb_compact, (int req, const char* db, const char* plan_json), {
   const I = Module.clIdb;
-  I.open(I.str(db)).then(function (d) {
-    const tx = d.transaction(["pages", "meta", "evidence"], "readonly");
-    const out = {};
-    tx.objectStore("pages").getAll().onsuccess = function (e) { out.pages = e.target.result; };
-    tx.objectStore("meta").get("cursor").onsuccess = function (e) { out.cursor = e.target.result; };
-    tx.objectStore("meta").get("last_mid").onsuccess = function (e) { out.last_mid = e.target.result; };
-    tx.objectStore("meta").get("outbox").onsuccess = function (e) { out.outbox = e.target.result; };
-    tx.objectStore("evidence").getAll().onsuccess = function (e) { out.evidence = e.target.result; };
+  const plan = JSON.parse(I.str(plan_json));
+  I.run(I.str(db), ["pages", "meta"], function (tx) {
+    const pages = tx.objectStore("pages");
+    const got = new Array(plan.sources.length);
+    let waiting = plan.sources.length;
+    plan.sources.forEach(function (key, i) {
+      pages.get(key).onsuccess = function (e) {
+        got[i] = e.target.result;
+        if (--waiting > 0) return;
+        if (got.some(function (v) { return typeof v !== "string"; })) { tx.abort(); return; }  // stale plan
+        const kept = [];
+        got.forEach(function (v, s) {
+          const arr = JSON.parse(v);
+          plan.keep[s].forEach(function (j) { kept.push(arr[j]); });
+        });
+        plan.sources.forEach(function (k) { pages.delete(k); });
+        let at = 0;
+        plan.new_keys.forEach(function (k, n) {
+          pages.add(JSON.stringify(kept.slice(at, at + plan.new_sizes[n])), k);
+          at += plan.new_sizes[n];
+        });
+        I.bumpGeneration(tx);
+      };
+    });
+  }, function (err) {
+    if (err) I.withString(I.errText(err), function (m) { Module._cl_idb_compact_done(req, m); });
+    else Module._cl_idb_compact_done(req, 0);
+  });
+});
+
+// One read transaction: pages (all, or only those after `after` when the generation is unchanged),
+// cursor, last_mid, outbox entries, conflicts, evidence (bytes or only the keys).
+EM_JS(void, js_idb_load, (int req, const char* db, double after, double gen, int with_evidence), {
+  const I = Module.clIdb;
+  I.transaction(I.str(db), ["pages", "meta", "outbox", "evidence"], "readonly").then(function (tx) {
+    const out = { meta: {} };
+    const meta = tx.objectStore("meta"), pages = tx.objectStore("pages");
+    meta.get("page_gen").onsuccess = function (e) {
+      const stored = e.target.result || 0;
+      out.meta.page_generation = stored;
+      out.meta.all_pages = gen < 0 || gen !== stored;
+      const range = out.meta.all_pages ? null : IDBKeyRange.lowerBound(after, true);
+      pages.getAll(range).onsuccess = function (e2) { out.pages = e2.target.result; };
+      pages.getAllKeys(range).onsuccess = function (e2) { out.keys = e2.target.result; };
+    };
+    meta.get("cursor").onsuccess = function (e) { out.meta.cursor = e.target.result || ""; };
+    meta.get("last_mid").onsuccess = function (e) { out.meta.last_mid = e.target.result || 0; };
+    meta.get("conflicts").onsuccess = function (e) { out.conflicts = e.target.result || ""; };
+    tx.objectStore("outbox").getAll().onsuccess = function (e) { out.outbox = e.target.result; };
+    const evs = tx.objectStore("evidence");
+    if (with_evidence) evs.getAll().onsuccess = function (e) { out.evidence = e.target.result; };
+    evs.getAllKeys().onsuccess = function (e) { out.meta.evidence_shas = e.target.result; };
+    out.meta.evidence_loaded = !!with_evidence;
     tx.oncomplete = function () {
-      (out.pages || []).forEach(function (p) { I.withString(p, function (ptr) { Module._cl_idb_loaded_page(req, ptr); }); });
+      (out.pages || []).forEach(function (p, i) {
+        I.withString(typeof p === "string" ? p : "[]", function (ptr) { Module._cl_idb_loaded_page(req, out.keys[i], ptr); });
+      });
       (out.evidence || []).forEach(function (ev) {
         const n = ev.bytes.length, p = _malloc(Math.max(1, n));
         HEAPU8.set(ev.bytes, p);
@@ -130,13 +285,15 @@ EM_JS(void, js_idb_load, (int req, const char* db), {
                      [req, ev.sha256, ev.file_name || "", ev.mime_type || "", p, n]);
         _free(p);
       });
-      I.withString(out.cursor || "", function (c) {
-        I.withString(out.outbox || "", function (o) { Module._cl_idb_loaded_done(req, c, out.last_mid || 0, o, 0); });
+      I.withString(JSON.stringify(out.meta), function (m) {
+        I.withString(JSON.stringify(out.outbox || []), function (o) {
+          I.withString(out.conflicts, function (c) { Module._cl_idb_loaded_done(req, m, o, c, 0); });
+        });
       });
     };
-    tx.onerror = function () { I.withString(String(tx.error), function (m) { Module._cl_idb_loaded_done(req, 0, 0, 0, m); }); };
+    tx.onabort = function () { I.withString(I.errText(tx.error), function (m) { Module._cl_idb_loaded_done(req, 0, 0, 0, m); }); };
   }).catch(function (e) {
-    I.withString(String(e), function (m) { Module._cl_idb_loaded_done(req, 0, 0, 0, m); });
+    I.withString(I.errText(e), function (m) { Module._cl_idb_loaded_done(req, 0, 0, 0, m); });
   });
 });
 
@@ -154,28 +311,64 @@ EM_JS(void, js_storage_persist, (), {
 });
 
 // --- C++ side ---------------------------------------------------------------------------------
+// Completions from JS find their callback by request id. The callbacks guard themselves (the sync
+// client hands in ones that check it is still alive), so they may outlive the storage object.
 
 struct PendingLoad {
   app::StoredState state;
   std::function<void(app::StoredState, std::string)> done;
 };
 std::map<int, PendingLoad> g_loads;
-int g_next_load = 1;
+std::map<int, std::function<void(std::int64_t, std::string)>> g_intents;
+std::map<int, std::function<void(std::string)>> g_compactions;
+int g_next_req = 1;
+std::function<void(const std::string&)> g_changed;
+
+std::string outbox_changes_json(const app::OutboxChanges& ch) {
+  nlohmann::json j;
+  j["remove"] = ch.remove;
+  nlohmann::json put = nlohmann::json::array();
+  for (const auto& [mid, e] : ch.put) put.push_back({mid, e});
+  j["put"] = put;
+  j["drop"] = ch.drop_pending_through;
+  j["last_mid"] = ch.last_mid;
+  if (ch.conflicts_json) j["conflicts"] = *ch.conflicts_json;
+  return j.dump();
+}
 
 class IndexedDbStorage final : public app::ReplicaStorage {
  public:
   explicit IndexedDbStorage(std::string db) : db_(std::move(db)) { js_idb_install(); }
-  void append_page(const std::string& changes_json, const std::string& cursor, std::int64_t last_mid,
-                   const std::string& outbox_json) override {
-    js_idb_append_page(db_.c_str(), changes_json.c_str(), cursor.c_str(), static_cast<double>(last_mid), outbox_json.c_str());
+  void load(const app::LoadRequest& r, std::function<void(app::StoredState, std::string)> done) override {
+    const int id = g_next_req++;
+    g_loads[id] = PendingLoad{{}, std::move(done)};
+    js_idb_load(id, db_.c_str(), static_cast<double>(r.after_page_key), static_cast<double>(r.page_generation),
+                r.evidence ? 1 : 0);
   }
-  void save_outbox(const std::string& outbox_json, const std::vector<app::PendingEvidence>& new_evidence) override {
-    for (const auto& e : new_evidence)
+  void add_intent(const std::string& entry_json, const std::vector<app::PendingEvidence>& evidence,
+                  std::function<void(std::int64_t, std::string)> done) override {
+    for (const auto& e : evidence)
       js_idb_stage_evidence(e.sha256.c_str(), e.file_name.c_str(), e.mime_type.c_str(), e.bytes.data(), static_cast<int>(e.bytes.size()));
-    js_idb_save_outbox(db_.c_str(), outbox_json.c_str());
+    const int id = g_next_req++;
+    g_intents[id] = std::move(done);
+    js_idb_add_intent(id, db_.c_str(), entry_json.c_str());
+  }
+  void append_page(std::int64_t key, const std::string& changes_json, const std::string& cursor,
+                   const app::OutboxChanges& outbox) override {
+    js_idb_append_page(db_.c_str(), static_cast<double>(key), changes_json.c_str(), cursor.c_str(),
+                       outbox_changes_json(outbox).c_str());
+  }
+  void update_outbox(const app::OutboxChanges& changes) override {
+    js_idb_update_outbox(db_.c_str(), outbox_changes_json(changes).c_str());
   }
   void drop_evidence(const std::string& sha256) override { js_idb_drop_evidence(db_.c_str(), sha256.c_str()); }
   void clear_records() override { js_idb_clear_records(db_.c_str()); }
+  void compact_pages(const app::CompactionPlan& plan, std::function<void(std::string)> done) override {
+    nlohmann::json j{{"sources", plan.sources}, {"keep", plan.keep}, {"new_keys", plan.new_keys}, {"new_sizes", plan.new_sizes}};
+    const int id = g_next_req++;
+    g_compactions[id] = std::move(done);
+    js_idb_compact(id, db_.c_str(), j.dump().c_str());
+  }
 
  private:
   std::string db_;
@@ -215,16 +408,15 @@ std::unique_ptr<app::ReplicaStorage> make_indexeddb_storage(const std::string& d
 }
 
 void load_indexeddb_replica(const std::string& db_name, std::function<void(app::StoredState, std::string)> done) {
-  js_idb_install();
-  const int id = g_next_load++;
-  g_loads[id] = PendingLoad{{}, std::move(done)};
-  js_idb_load(id, db_name.c_str());
+  IndexedDbStorage(db_name).load(app::LoadRequest{}, std::move(done));
 }
 
 void delete_indexeddb_replica(const std::string& db_name) {
   js_idb_install();
   js_idb_delete(db_name.c_str());
 }
+
+void on_indexeddb_changed_elsewhere(std::function<void(const std::string& db_name)> f) { g_changed = std::move(f); }
 
 const std::string& indexeddb_last_error() { return g_last_error; }
 void request_persistent_storage() { js_storage_persist(); }
@@ -241,9 +433,34 @@ EMSCRIPTEN_KEEPALIVE void cl_idb_error(const char* message) {
   cl::platform::detail::wake();
 }
 
-EMSCRIPTEN_KEEPALIVE void cl_idb_loaded_page(int req, const char* changes_json) {
+EMSCRIPTEN_KEEPALIVE void cl_idb_changed(const char* db) {
+  if (cl::platform::g_changed) cl::platform::g_changed(db ? db : "");
+  cl::platform::detail::wake();
+}
+
+EMSCRIPTEN_KEEPALIVE void cl_idb_intent_done(int req, double mid, const char* error) {
+  auto it = cl::platform::g_intents.find(req);
+  if (it == cl::platform::g_intents.end()) return;
+  auto done = std::move(it->second);
+  cl::platform::g_intents.erase(it);
+  if (error) cl::platform::g_last_error = error;
+  if (done) done(static_cast<std::int64_t>(mid), error ? error : "");
+  cl::platform::detail::wake();
+}
+
+EMSCRIPTEN_KEEPALIVE void cl_idb_compact_done(int req, const char* error) {
+  auto it = cl::platform::g_compactions.find(req);
+  if (it == cl::platform::g_compactions.end()) return;
+  auto done = std::move(it->second);
+  cl::platform::g_compactions.erase(it);
+  if (done) done(error ? error : "");
+  cl::platform::detail::wake();
+}
+
+EMSCRIPTEN_KEEPALIVE void cl_idb_loaded_page(int req, double key, const char* changes_json) {
   auto it = g_loads.find(req);
-  if (it != g_loads.end() && changes_json) it->second.state.pages.emplace_back(changes_json);
+  if (it != g_loads.end() && changes_json)
+    it->second.state.pages.push_back({static_cast<std::int64_t>(key), changes_json});
 }
 
 EMSCRIPTEN_KEEPALIVE void cl_idb_loaded_evidence(int req, const char* sha, const char* name, const char* mime,
@@ -258,17 +475,27 @@ EMSCRIPTEN_KEEPALIVE void cl_idb_loaded_evidence(int req, const char* sha, const
   it->second.state.evidence.push_back(std::move(e));
 }
 
-EMSCRIPTEN_KEEPALIVE void cl_idb_loaded_done(int req, const char* cursor, double last_mid, const char* outbox,
-                                             const char* error) {
+EMSCRIPTEN_KEEPALIVE void cl_idb_loaded_done(int req, const char* meta_json, const char* outbox_json,
+                                             const char* conflicts_json, const char* error) {
   auto it = g_loads.find(req);
   if (it == g_loads.end()) return;
   auto load = std::move(it->second);
   g_loads.erase(it);
   std::string err = error ? error : "";
+  auto meta = nlohmann::json::parse(meta_json ? meta_json : "", nullptr, false);
+  if (err.empty() && !meta.is_object()) err = "IndexedDB: unreadable load";
   if (err.empty()) {
-    load.state.cursor = cursor ? cursor : "";
-    load.state.last_mid = static_cast<std::int64_t>(last_mid);
-    load.state.outbox_json = outbox ? outbox : "";
+    auto& s = load.state;
+    s.cursor = meta.value("cursor", "");
+    s.last_mid = meta.value("last_mid", std::int64_t{0});
+    s.page_generation = meta.value("page_generation", std::int64_t{0});
+    s.all_pages = meta.value("all_pages", true);
+    s.evidence_loaded = meta.value("evidence_loaded", true);
+    if (meta.contains("evidence_shas") && meta["evidence_shas"].is_array())
+      for (const auto& x : meta["evidence_shas"])
+        if (x.is_string()) s.evidence_shas.push_back(x.get<std::string>());
+    s.outbox_json = outbox_json ? outbox_json : "";
+    s.conflicts_json = conflicts_json ? conflicts_json : "";
   } else {
     load.state = cl::app::StoredState{};
   }
@@ -289,17 +516,26 @@ extern "C" {
 
 EMSCRIPTEN_KEEPALIVE void cl_replica_selftest_write(const char* db) {
   g_selftest_storage = cl::platform::make_indexeddb_storage(db);
-  g_selftest_storage->append_page("[{\"n\":1},{\"n\":2}]", "cursor-1", 7, "{\"entries\":[]}");
-  g_selftest_storage->append_page("[{\"n\":3}]", "cursor-2", 9, "{\"entries\":[1]}");
+  cl::app::OutboxChanges first, second;
+  first.last_mid = 7;
+  second.last_mid = 9;
+  g_selftest_storage->append_page(1, "[{\"n\":1},{\"n\":2}]", "cursor-1", first);
+  g_selftest_storage->append_page(2, "[{\"n\":3}]", "cursor-2", second);
   cl::app::PendingEvidence ev{"sha-test", "报价单.pdf", "application/pdf", std::string("%PDF\0\xff", 6)};
-  g_selftest_storage->save_outbox("{\"entries\":[1,2]}", {ev});
+  // Two intents: the storage numbers them above the stored last_mid (9).
+  g_selftest_storage->add_intent("{\"mutation\":{\"mid\":0,\"name\":\"a\"},\"state\":\"pending\"}", {ev}, nullptr);
+  g_selftest_storage->add_intent("{\"mutation\":{\"mid\":0,\"name\":\"b\"},\"state\":\"pending\"}", {}, nullptr);
 }
 
 EMSCRIPTEN_KEEPALIVE void cl_replica_selftest_load(const char* db) {
   g_selftest_result.clear();
   cl::platform::load_indexeddb_replica(db, [](cl::app::StoredState s, std::string error) {
     std::string pages;
-    for (const auto& p : s.pages) pages += (pages.empty() ? "" : ",") + p;
+    for (const auto& p : s.pages) pages += (pages.empty() ? "" : ",") + p.changes_json;
+    std::string mids;
+    auto box = nlohmann::json::parse(s.outbox_json.empty() ? "[]" : s.outbox_json, nullptr, false);
+    if (box.is_array())
+      for (const auto& e : box) mids += (mids.empty() ? "" : ",") + std::to_string(e["mutation"].value("mid", 0));
     std::string ev;
     for (const auto& e : s.evidence) {
       std::string hex;
@@ -312,8 +548,7 @@ EMSCRIPTEN_KEEPALIVE void cl_replica_selftest_load(const char* db) {
             "\",\"mime\":\"" + e.mime_type + "\",\"hex\":\"" + hex + "\"}";
     }
     g_selftest_result = "{\"error\":\"" + error + "\",\"pages\":[" + pages + "],\"cursor\":\"" + s.cursor +
-                        "\",\"last_mid\":" + std::to_string(s.last_mid) + ",\"outbox\":" +
-                        (s.outbox_json.empty() ? std::string("null") : s.outbox_json) + ",\"evidence\":[" + ev + "]}";
+                        "\",\"last_mid\":" + std::to_string(s.last_mid) + ",\"outbox_mids\":[" + mids + "],\"evidence\":[" + ev + "]}";
   });
 }
 

@@ -7,6 +7,13 @@
 //
 // Started from a timer set at static initialisation, so the shell needs no hook: it notices the
 // session by polling state().session (cheap: no rendering unless something changed).
+//
+// Tabs (issue 5): every tab of the profile runs a FieldApp on the same IndexedDB database, but only
+// the tab holding the Web Lock "closeloop-sync-<db>" talks to the server; the others follow storage
+// (BroadcastChannel messages from replica_store_web.cpp, plus a slow timer). When the leader tab
+// closes, the browser hands the lock to a waiting tab, which re-reads storage and carries on. Without
+// Web Locks (not a secure context) every tab syncs: still safe, as mids come from storage and each
+// push is read back from storage first (sync_client.h), just more traffic.
 #include <emscripten.h>
 #include <emscripten/eventloop.h>
 
@@ -17,6 +24,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/app_state.h"
+#include "app/i18n.h"
 #include "app/vm/field_app.h"
 #include "core/ids.h"
 #include "core/settings.h"
@@ -37,6 +45,8 @@ struct Runtime {
   std::uint64_t shown_revision = 0;
   std::string shown_status;
   bool timer_armed = false;
+  std::string db;
+  bool leader_pending = false;   // the lock came before the stored replica was read
 };
 Runtime g;
 
@@ -65,7 +75,25 @@ void register_device(int generation) {
   });
 }
 
+EM_JS(void, js_sync_lock, (const char* name, int generation), {
+  if (Module.clSyncLock) Module.clSyncLock.release();
+  const lockName = UTF8ToString(name);
+  if (!navigator.locks || !navigator.locks.request) { Module._cl_sync_leader(generation); return; }
+  const ctl = new AbortController();
+  let release = null;
+  Module.clSyncLock = { release: function () { ctl.abort(); if (release) release(); } };
+  navigator.locks.request(lockName, { mode: "exclusive", signal: ctl.signal }, function () {
+    Module._cl_sync_leader(generation);
+    return new Promise(function (res) { release = res; });   // held until this tab closes or logs out
+  }).catch(function () {});
+});
+
+EM_JS(void, js_sync_unlock, (), {
+  if (Module.clSyncLock) { Module.clSyncLock.release(); Module.clSyncLock = null; }
+});
+
 void stop() {
+  js_sync_unlock();
   ++g.generation;
   g.app.reset();
   g.storage.reset();
@@ -99,20 +127,32 @@ void start(const Session& session) {
   g.app = std::make_unique<FieldApp>(config, *g.transport, *g.storage, device_no, random10,
                                      [] { return platform::random_unit(); });
   g.app->user_name = session.user.display_name.empty() ? session.user.username : session.user.display_name;
-  platform::load_indexeddb_replica(db, [generation](StoredState stored, std::string error) {
+  g.app->sync.set_leader(false, now);   // until the Web Lock is ours
+  g.db = db;
+  g.storage->load(LoadRequest{}, [generation](StoredState stored, std::string error) {
     if (generation != g.generation || !g.app) return;
     if (!error.empty()) state().sync.last_error_en = "IndexedDB: " + error;
-    g.app->sync.restore(stored);
+    g.app->sync.restore(stored, now_ms());
     g.app->loaded = true;
+    if (g.leader_pending) g.app->sync.set_leader(true, now_ms());
     platform::request_redraw();
   });
+  platform::on_indexeddb_changed_elsewhere([](const std::string& name) {
+    if (!g.app || !g.app->loaded || name != g.db) return;
+    const Instant t = now_ms();
+    g.app->sync.storage_changed(t);
+    g.app->sync.tick(t);
+  });
+  g.leader_pending = false;
+  js_sync_lock(("closeloop-sync-" + db).c_str(), generation);
   if (device_no == 0) register_device(generation);
 }
 
 std::string status_key(const SyncStatus& s) {
   return std::to_string(static_cast<int>(s.connectivity)) + "/" + std::to_string(static_cast<int>(s.phase)) + "/" +
          std::to_string(s.pending) + "/" + std::to_string(s.rejected) + "/" + std::to_string(s.evidence_pending) + "/" +
-         std::to_string(s.records_received) + "/" + s.last_error;
+         std::to_string(s.records_received) + "/" + s.last_error + "/" + s.storage_error + "/" +
+         std::to_string(s.leader ? 1 : 0);
 }
 
 void publish(const FieldApp& app) {
@@ -128,7 +168,13 @@ void publish(const FieldApp& app) {
                                 : -1.0f;
   ind.last_error_en = s.last_error;
   ind.last_error_zh = s.last_error;
-  if (!platform::indexeddb_last_error().empty()) ind.last_error_en = platform::indexeddb_last_error();
+  // Storage trouble is the user's business: what they typed is not safe on the device yet.
+  const int problem = s.storage_error.empty() ? 0 : (s.storage_error.find("Quota") != std::string::npos ? 1 : 2);
+  if (problem != ind.storage_problem) {
+    ind.storage_problem = problem;
+    if (problem) platform::announce(tr(problem == 1 ? "sync.storage_full" : "sync.storage_error"));
+  }
+  if (!s.storage_error.empty()) ind.last_error_en = s.storage_error;
 }
 
 void poll(void*) {
@@ -188,6 +234,16 @@ nlohmann::json field_state_json() {
   j["records_received"] = s.records_received;
   j["last_error"] = s.last_error;
   j["idb_error"] = platform::indexeddb_last_error();
+  j["storage_error"] = s.storage_error;
+  j["unsaved"] = s.unsaved;
+  j["leader"] = s.leader;
+  j["stored_pages"] = s.stored_pages;
+  j["stored_changes"] = s.stored_changes;
+  j["compactions"] = s.compactions;
+  j["last_mid"] = a.sync.last_mid();
+  nlohmann::json mids = nlohmann::json::array();
+  for (const auto& e : a.sync.outbox().entries()) mids.push_back(e.mutation.mid);
+  j["outbox_mids"] = mids;
   nlohmann::json issues = nlohmann::json::array();
   for (const auto& i : a.sync.issues()) {
     nlohmann::json p = nlohmann::json::array();
@@ -249,6 +305,14 @@ EMSCRIPTEN_KEEPALIVE const char* cl_field_state_json() {
   static std::string out;
   out = cl::app::field_state_json().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   return out.c_str();
+}
+
+EMSCRIPTEN_KEEPALIVE void cl_sync_leader(int generation) {
+  using cl::app::g;
+  if (generation != g.generation) return;   // a lock granted to a session that has ended
+  if (g.app && g.app->loaded) g.app->sync.set_leader(true, static_cast<cl::Instant>(cl::platform::now_ms()));
+  else g.leader_pending = true;
+  cl::platform::request_redraw();
 }
 
 EMSCRIPTEN_KEEPALIVE void cl_field_sync_now() {

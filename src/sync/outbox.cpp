@@ -65,21 +65,62 @@ bool Outbox::dismiss(std::int64_t mid) {
   return n > 0;
 }
 
+bool Outbox::dismiss_conflict(std::size_t index) {
+  if (index >= conflicts_.size()) return false;
+  conflicts_.erase(conflicts_.begin() + static_cast<std::ptrdiff_t>(index));
+  return true;
+}
+
 std::size_t Outbox::pending_count() const {
   return static_cast<std::size_t>(std::count_if(entries_.begin(), entries_.end(), [](const OutboxEntry& e) { return e.state == OutboxState::Pending; }));
 }
 
 std::size_t Outbox::rejected_count() const { return entries_.size() - pending_count(); }
 
+Json Outbox::entry_to_json(const OutboxEntry& e) {
+  Json p = Json::array();
+  for (const auto& pr : e.problems) p.push_back(problem_to_json(pr));
+  return Json{{"mutation", sync::to_json(e.mutation)},
+              {"state", e.state == OutboxState::Pending ? "pending" : "rejected"},
+              {"problems", p}};
+}
+
+Result<OutboxEntry> Outbox::entry_from_json(const Json& ej) {
+  if (!ej.is_object() || !ej.contains("mutation"))
+    return Result<OutboxEntry>::failure({Problem{"invalid_args", "entries", "待同步记录损坏", "Corrupt outbox entry"}});
+  auto m = mutation_from_json(ej["mutation"]);
+  if (!m.ok()) return Result<OutboxEntry>::failure(std::move(m.problems));
+  OutboxEntry e;
+  e.mutation = std::move(m.value);
+  e.state = ej.contains("state") && ej["state"] == "rejected" ? OutboxState::Rejected : OutboxState::Pending;
+  if (ej.contains("problems") && ej["problems"].is_array())
+    for (const auto& pj : ej["problems"]) {
+      auto p = problem_from_json(pj);
+      if (p.ok()) e.problems.push_back(p.value);
+    }
+  return Result<OutboxEntry>::success(std::move(e));
+}
+
+void Outbox::adopt(OutboxEntry e) {
+  const auto mid = e.mutation.mid;
+  if (mid >= next_mid_) next_mid_ = mid + 1;
+  auto it = std::lower_bound(entries_.begin(), entries_.end(), mid,
+                             [](const OutboxEntry& x, std::int64_t m) { return x.mutation.mid < m; });
+  if (it != entries_.end() && it->mutation.mid == mid) *it = std::move(e);
+  else entries_.insert(it, std::move(e));
+}
+
+void Outbox::replace_entries(std::vector<OutboxEntry> entries) {
+  std::sort(entries.begin(), entries.end(),
+            [](const OutboxEntry& a, const OutboxEntry& b) { return a.mutation.mid < b.mutation.mid; });
+  for (const auto& e : entries)
+    if (e.mutation.mid >= next_mid_) next_mid_ = e.mutation.mid + 1;
+  entries_ = std::move(entries);
+}
+
 Json Outbox::to_json() const {
   Json entries = Json::array();
-  for (const auto& e : entries_) {
-    Json p = Json::array();
-    for (const auto& pr : e.problems) p.push_back(problem_to_json(pr));
-    entries.push_back(Json{{"mutation", sync::to_json(e.mutation)},
-                           {"state", e.state == OutboxState::Pending ? "pending" : "rejected"},
-                           {"problems", p}});
-  }
+  for (const auto& e : entries_) entries.push_back(entry_to_json(e));
   Json conflicts = Json::array();
   for (const auto& c : conflicts_) conflicts.push_back(sync::to_json(c));
   return Json{{"client_id", client_id_}, {"next_mid", next_mid_}, {"entries", entries}, {"conflicts", conflicts}};
@@ -91,21 +132,15 @@ Result<Outbox> Outbox::from_json(const Json& j) {
   Outbox box(r.str("client_id"), r.i64("next_mid"));
   const Json& entries = r.array("entries");
   for (std::size_t i = 0; i < entries.size(); ++i) {
-    const Json& ej = entries[i];
-    if (!ej.is_object() || !ej.contains("mutation")) {
-      out.push_back(Problem{"invalid_args", "entries[" + std::to_string(i) + "]", "待同步记录损坏", "Corrupt outbox entry"});
+    auto parsed = entry_from_json(entries[i]);
+    if (!parsed.ok()) {
+      for (auto& p : parsed.problems) {
+        if (p.field == "entries") p.field = "entries[" + std::to_string(i) + "]";
+        out.push_back(p);
+      }
       continue;
     }
-    auto m = mutation_from_json(ej["mutation"]);
-    if (!m.ok()) { for (auto& p : m.problems) out.push_back(p); continue; }
-    OutboxEntry e;
-    e.mutation = std::move(m.value);
-    e.state = ej.contains("state") && ej["state"] == "rejected" ? OutboxState::Rejected : OutboxState::Pending;
-    if (ej.contains("problems") && ej["problems"].is_array())
-      for (const auto& pj : ej["problems"]) {
-        auto p = problem_from_json(pj);
-        if (p.ok()) e.problems.push_back(p.value);
-      }
+    OutboxEntry e = std::move(parsed.value);
     if (e.mutation.mid >= box.next_mid_) box.next_mid_ = e.mutation.mid + 1;
     box.entries_.push_back(std::move(e));
   }

@@ -49,12 +49,24 @@ class Outbox {
   std::vector<Mutation> pending() const { return next_batch(entries_.size()); }
   const std::vector<Conflict>& conflicts() const { return conflicts_; }
   void clear_conflicts() { conflicts_.clear(); }
+  // The user resolved one conflict (kept the server's value or re-applied theirs): it leaves the list.
+  bool dismiss_conflict(std::size_t index);
   const std::string& client_id() const { return client_id_; }
   std::int64_t next_mid() const { return next_mid_; }
 
   // Persistence (the platform stores this JSON in IndexedDB; mids survive reloads so they keep increasing).
   Json to_json() const;
   static Result<Outbox> from_json(const Json& j);
+
+  // Shared storage (several tabs of one device, issue 5): each entry is stored on its own, keyed by
+  // its mid, and the mid is allocated by the storage in the same transaction that writes the entry,
+  // so two tabs never hand out the same mid. The in-memory outbox then mirrors what storage holds:
+  // `adopt` takes an entry the storage has just numbered; `replace_entries` takes a fresh snapshot.
+  static Json entry_to_json(const OutboxEntry& e);
+  static Result<OutboxEntry> entry_from_json(const Json& j);
+  void adopt(OutboxEntry e);                          // keeps ascending mid; replaces an equal mid
+  void replace_entries(std::vector<OutboxEntry> entries);
+  void set_conflicts(std::vector<Conflict> c) { conflicts_ = std::move(c); }
 
  private:
   std::string client_id_;

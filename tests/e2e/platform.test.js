@@ -165,7 +165,7 @@ test('the IndexedDB replica storage keeps pages, cursor, outbox and evidence byt
     assert.deepEqual(r.pages, [[{ n: 1 }, { n: 2 }], [{ n: 3 }]], 'pages come back whole and in order');
     assert.equal(r.cursor, 'cursor-2');
     assert.equal(r.last_mid, 9);
-    assert.deepEqual(r.outbox, { entries: [1, 2] }, 'the outbox saved last wins');
+    assert.deepEqual(r.outbox_mids, [10, 11], 'intents are numbered by the storage, above the stored last_mid');
     assert.deepEqual(r.evidence, [{ sha256: 'sha-test', name: '报价单.pdf', mime: 'application/pdf', hex: '2550444600ff' }]);
   } finally {
     await context.close();

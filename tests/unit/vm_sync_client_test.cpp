@@ -186,7 +186,7 @@ TEST_CASE("advancing with evidence uploads the file before the mutation that ref
   REQUIRE(r.ok());
   CHECK(current_stage(*rig.replica.opportunity("o1")) == 1);  // optimistic
   CHECK(rig.client->status().evidence_pending == 1);
-  CHECK(rig.storage.state.evidence.size() == 1);  // bytes kept for the upload
+  CHECK(rig.storage.db->evidence.size() == 1);  // bytes kept for the upload
   rig.server.request_log.clear();
   rig.client->set_browser_online(true, rig.now);
   rig.run();
@@ -194,7 +194,7 @@ TEST_CASE("advancing with evidence uploads the file before the mutation that ref
   CHECK(rig.server.request_log[0] == "PUT /api/v1/evidence/" + sha);
   CHECK(rig.server.request_log[1] == "POST /api/v1/sync/push");
   CHECK(rig.server.evidence.count(sha) == 1);
-  CHECK(rig.storage.state.evidence.empty());
+  CHECK(rig.storage.db->evidence.empty());
   auto o = decode<Opportunity>(rig.server.records.at({"opportunity", "o1"}).data);
   REQUIRE(o.ok());
   CHECK(current_stage(o.value) == 1);
@@ -233,7 +233,7 @@ TEST_CASE("after a reload the pending outbox is replayed once on the stored base
   // "Reload": a fresh replica and client from what storage holds.
   LocalReplica reloaded;
   auto client2 = rig.make_client(reloaded);
-  CHECK(client2->restore(rig.storage.state).empty());
+  CHECK(client2->restore(rig.storage.snapshot()).empty());
   CHECK(client2->status().pending == 2);
   CHECK(client2->status().evidence_pending == 1);
   REQUIRE(reloaded.opportunity("o1"));
@@ -315,7 +315,7 @@ TEST_CASE("the first sync reports progress page by page") {
   CHECK(rig.client->status().pages_received == 3);
   CHECK_FALSE(rig.client->status().first_sync);
   CHECK(rig.replica.customers().size() == 25);
-  CHECK(rig.storage.state.pages.size() == 3);
+  CHECK(rig.storage.db->pages.size() == 3);
 }
 
 TEST_CASE("with nothing to push the client still polls on a timer") {

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <deque>
+#include <functional>
+#include <algorithm>
 #include <map>
 #include <set>
 #include <string>
@@ -128,30 +130,142 @@ struct FakeTransport : SyncTransport {
   }
 };
 
-struct FakeStorage : ReplicaStorage {
-  StoredState state;
+// What IndexedDB holds for one user on one device: shared by every tab (FakeStorage below).
+struct FakeDb {
+  std::map<std::int64_t, std::string> pages;
+  std::int64_t page_generation = 0;
+  std::string cursor;
+  std::int64_t last_mid = 0;
+  std::int64_t next_mid = 1;
+  std::map<std::int64_t, sync::Json> outbox;
+  std::string conflicts;
+  std::vector<PendingEvidence> evidence;
   int transactions = 0;
-  void append_page(const std::string& changes_json, const std::string& cursor, std::int64_t last_mid,
-                   const std::string& outbox_json) override {
-    ++transactions;
-    state.pages.push_back(changes_json);
-    state.cursor = cursor;
-    state.last_mid = last_mid;
-    state.outbox_json = outbox_json;
+  std::string fail_writes;   // non-empty: every write aborts with this error (QuotaExceededError)
+};
+
+// ReplicaStorage over a FakeDb with IndexedDB's rules: each call is one all-or-nothing transaction,
+// mids come from the stored counter. `defer` queues completions (IndexedDB is asynchronous) until
+// `flush()`; transactions still commit in call order.
+struct FakeStorage : ReplicaStorage {
+  FakeDb own;
+  FakeDb* db = &own;
+  bool defer = false;
+  std::deque<std::function<void()>> completions;
+  int commits = 0;   // "BroadcastChannel": bumped on every committed write
+
+  void complete(std::function<void()> f) {
+    if (defer) completions.push_back(std::move(f));
+    else f();
   }
-  void save_outbox(const std::string& outbox_json, const std::vector<PendingEvidence>& ev) override {
-    ++transactions;
-    state.outbox_json = outbox_json;
-    for (const auto& e : ev) state.evidence.push_back(e);
+  void flush() {
+    while (!completions.empty()) {
+      auto f = std::move(completions.front());
+      completions.pop_front();
+      f();
+    }
+  }
+  bool write_fails() { ++db->transactions; return !db->fail_writes.empty(); }
+
+  StoredState snapshot(const LoadRequest& req = {}) const {
+    StoredState s;
+    s.page_generation = db->page_generation;
+    s.all_pages = req.page_generation < 0 || req.page_generation != db->page_generation;
+    for (const auto& [k, v] : db->pages)
+      if (s.all_pages || k > req.after_page_key) s.pages.push_back({k, v});
+    s.cursor = db->cursor;
+    s.last_mid = db->last_mid;
+    sync::Json arr = sync::Json::array();
+    for (const auto& [mid, e] : db->outbox) arr.push_back(e);
+    s.outbox_json = arr.dump();
+    s.conflicts_json = db->conflicts;
+    s.evidence_loaded = req.evidence;
+    for (const auto& e : db->evidence) {
+      s.evidence_shas.push_back(e.sha256);
+      if (req.evidence) s.evidence.push_back(e);
+    }
+    return s;
+  }
+
+  void load(const LoadRequest& req, std::function<void(StoredState, std::string)> done) override {
+    ++db->transactions;
+    StoredState s = snapshot(req);
+    complete([s = std::move(s), done = std::move(done)] { done(s, ""); });
+  }
+  void add_intent(const std::string& entry_json, const std::vector<PendingEvidence>& ev,
+                  std::function<void(std::int64_t, std::string)> done) override {
+    if (write_fails()) {
+      complete([e = db->fail_writes, done = std::move(done)] { done(0, e); });
+      return;
+    }
+    std::int64_t mid = std::max(db->next_mid, db->last_mid + 1);
+    if (!db->outbox.empty()) mid = std::max(mid, db->outbox.rbegin()->first + 1);
+    auto j = sync::Json::parse(entry_json);
+    j["mutation"]["mid"] = mid;
+    db->outbox[mid] = j;
+    db->next_mid = mid + 1;
+    for (const auto& e : ev)
+      if (std::none_of(db->evidence.begin(), db->evidence.end(), [&](const PendingEvidence& x) { return x.sha256 == e.sha256; }))
+        db->evidence.push_back(e);
+    ++commits;
+    complete([mid, done = std::move(done)] { done(mid, ""); });
+  }
+  void apply(const OutboxChanges& ch) {
+    for (auto mid : ch.remove) db->outbox.erase(mid);
+    for (const auto& [mid, e] : ch.put) db->outbox[mid] = sync::Json::parse(e);
+    if (ch.drop_pending_through > 0)
+      std::erase_if(db->outbox, [&](const auto& kv) {
+        return kv.first <= ch.drop_pending_through && kv.second.value("state", "pending") == "pending";
+      });
+    db->last_mid = std::max(db->last_mid, ch.last_mid);
+    if (ch.conflicts_json) db->conflicts = *ch.conflicts_json;
+  }
+  void append_page(std::int64_t key, const std::string& changes_json, const std::string& cursor,
+                   const OutboxChanges& outbox) override {
+    if (write_fails()) return;
+    if (db->pages.count(key)) return;   // add() on an existing key aborts the transaction
+    db->pages[key] = changes_json;
+    db->cursor = cursor;
+    apply(outbox);
+    ++commits;
+  }
+  void update_outbox(const OutboxChanges& changes) override {
+    if (write_fails()) return;
+    apply(changes);
+    ++commits;
   }
   void drop_evidence(const std::string& sha) override {
-    ++transactions;
-    std::erase_if(state.evidence, [&](const PendingEvidence& e) { return e.sha256 == sha; });
+    if (write_fails()) return;
+    std::erase_if(db->evidence, [&](const PendingEvidence& e) { return e.sha256 == sha; });
+    ++commits;
   }
   void clear_records() override {
-    ++transactions;
-    state.pages.clear();
-    state.cursor.clear();
+    if (write_fails()) return;
+    db->pages.clear();
+    db->cursor.clear();
+    ++db->page_generation;
+    ++commits;
+  }
+  // Executes a plan the way the browser does: missing source page → abort, nothing changes.
+  void compact_pages(const CompactionPlan& plan, std::function<void(std::string)> done) override {
+    if (write_fails()) { complete([e = db->fail_writes, done = std::move(done)] { done(e); }); return; }
+    std::vector<sync::Json> kept;
+    for (std::size_t s = 0; s < plan.sources.size(); ++s) {
+      auto it = db->pages.find(plan.sources[s]);
+      if (it == db->pages.end()) { complete([done = std::move(done)] { done("NotFoundError: page"); }); return; }
+      auto arr = sync::Json::parse(it->second);
+      for (auto j : plan.keep[s]) kept.push_back(arr.at(j));
+    }
+    for (auto k : plan.sources) db->pages.erase(k);
+    std::size_t at = 0;
+    for (std::size_t n = 0; n < plan.new_sizes.size(); ++n) {
+      sync::Json arr = sync::Json::array();
+      for (std::uint32_t i = 0; i < plan.new_sizes[n]; ++i) arr.push_back(kept.at(at++));
+      db->pages[plan.new_keys[n]] = arr.dump();
+    }
+    ++db->page_generation;
+    ++commits;
+    complete([done = std::move(done)] { done(""); });
   }
 };
 

@@ -119,6 +119,10 @@ void sync_indicator() {
   std::string label = tr(key);
   if (s.pending > 0) label += " · " + std::to_string(s.pending) + " " + tr("sync.pending");
   ImGui::TextUnformatted(label.c_str());
+  if (s.storage_problem != 0) {  // issue 5: the user must know their change is not on the device yet
+    ImGui::SameLine(0, 8);
+    ImGui::TextColored(ImVec4(0.98f, 0.75f, 0.14f, 1.0f), "%s", tr(s.storage_problem == 1 ? "sync.storage_full" : "sync.storage_error"));
+  }
 }
 
 void top_bar(float height) {

@@ -33,6 +33,8 @@ const std::vector<I18nEntry> kTable = {
     {"sync.syncing", "同步中", "Syncing"},
     {"sync.pending", "待同步", "pending"},
     {"sync.first_sync", "首次同步", "First sync"},
+    {"sync.storage_full", "本机存储已满，请勿关闭此页", "Device storage full: keep this tab open"},
+    {"sync.storage_error", "本机存储出错，请勿关闭此页", "Device storage error: keep this tab open"},
     // --- navigation areas --------------------------------------------------------------------
     {"nav.workbench", "工作台", "Workbench"},
     {"nav.leads", "线索", "Leads"},

@@ -74,43 +74,163 @@ SyncClient::SyncClient(SyncClientConfig config, LocalReplica& replica, SyncTrans
   status_.first_sync = true;
 }
 
-Problems SyncClient::restore(const StoredState& state) {
+// --- storage -> memory ---------------------------------------------------------------------------
+
+void SyncClient::index_page(std::int64_t key, const std::vector<sync::Change>& changes) {
+  StoredPageInfo info;
+  info.key = key;
+  info.changes.reserve(changes.size());
+  for (const auto& ch : changes) info.changes.push_back({record_hash(ch.type, ch.id), ch.deleted});
+  pages_.push_back(std::move(info));
+  max_page_key_ = std::max(max_page_key_, key);
+}
+
+Problems SyncClient::absorb(const StoredState& state, Instant now) {
   Problems problems;
-  replica_.clear();
-  shadows_.clear();
+  revert_optimistic();
+  if (state.all_pages) {
+    replica_.clear();
+    pages_.clear();
+  }
   for (const auto& page : state.pages) {
-    auto arr = sync::Json::parse(page, nullptr, false);
+    if (!state.all_pages && page.key <= max_page_key_) continue;  // already applied
+    auto arr = sync::Json::parse(page.changes_json, nullptr, false);
     if (!arr.is_array()) {
       problems.push_back({"invalid_json", "pages", "本地数据页损坏", "A stored page is corrupt"});
       continue;
     }
+    std::vector<sync::Change> changes;
+    changes.reserve(arr.size());
     for (const auto& cj : arr) {
       auto ch = sync::change_from_json(cj);
       if (!ch.ok()) { problems.insert(problems.end(), ch.problems.begin(), ch.problems.end()); continue; }
       auto p = apply_change(replica_, ch.value);
       problems.insert(problems.end(), p.begin(), p.end());
+      changes.push_back(std::move(ch.value));
     }
+    index_page(page.key, changes);
   }
-  cursor_ = state.cursor;
-  last_mid_ = state.last_mid;
+  page_generation_ = state.page_generation;
+  // The stored cursor matches the stored pages. The syncing tab keeps its own when it only read the
+  // newer pages: its cursor may be ahead after an empty poll, which writes no page.
+  if (state.all_pages || !leader_) cursor_ = state.cursor;
+  last_mid_ = std::max(last_mid_, state.last_mid);
+
+  const std::size_t pending_before = outbox_.pending_count();
+  std::vector<sync::OutboxEntry> entries;
   if (!state.outbox_json.empty()) {
-    auto j = sync::Json::parse(state.outbox_json, nullptr, false);
-    auto box = sync::Outbox::from_json(j);
-    if (box.ok()) {
-      outbox_ = std::move(box.value);
+    auto arr = sync::Json::parse(state.outbox_json, nullptr, false);
+    if (!arr.is_array()) {
+      problems.push_back({"invalid_json", "outbox", "本地待同步记录损坏", "The stored outbox is corrupt"});
     } else {
-      problems.insert(problems.end(), box.problems.begin(), box.problems.end());
+      for (const auto& ej : arr) {
+        auto e = sync::Outbox::entry_from_json(ej);
+        if (e.ok()) entries.push_back(std::move(e.value));
+        else problems.insert(problems.end(), e.problems.begin(), e.problems.end());
+      }
     }
   }
-  if (outbox_.client_id().empty()) outbox_ = sync::Outbox(config_.client_id, outbox_.next_mid());
-  outbox_.on_pull(last_mid_, {});
-  evidence_ = state.evidence;
-  status_.first_sync = cursor_.empty();
-  replay_pending(0);
+  outbox_.replace_entries(std::move(entries));
+  if (!state.conflicts_json.empty()) {
+    std::vector<sync::Conflict> conflicts;
+    auto arr = sync::Json::parse(state.conflicts_json, nullptr, false);
+    if (arr.is_array())
+      for (const auto& cj : arr)
+        if (auto c = sync::conflict_from_json(cj); c.ok()) conflicts.push_back(c.value);
+    outbox_.set_conflicts(std::move(conflicts));
+  }
+  auto unsaved_needs = [&](const std::string& sha) {
+    for (const auto& u : unsaved_)
+      for (const auto& e : u.evidence)
+        if (e.sha256 == sha) return true;
+    return false;
+  };
+  if (state.evidence_loaded) {
+    evidence_ = state.evidence;
+    for (const auto& u : unsaved_)
+      for (const auto& e : u.evidence)
+        if (std::none_of(evidence_.begin(), evidence_.end(), [&](const PendingEvidence& x) { return x.sha256 == e.sha256; }))
+          evidence_.push_back(e);
+  } else {
+    // A following tab keeps only files still waiting in storage (the leader uploads them).
+    std::erase_if(evidence_, [&](const PendingEvidence& e) {
+      return !unsaved_needs(e.sha256) &&
+             std::find(state.evidence_shas.begin(), state.evidence_shas.end(), e.sha256) == state.evidence_shas.end();
+    });
+  }
+  replay_pending(now);
+  // Another tab queued something: worth pushing at once, even mid-backoff.
+  if (outbox_.pending_count() > pending_before) status_.next_attempt_at = std::min(status_.next_attempt_at, now);
   update_counts();
-  pull_wanted_ = true;
   return problems;
 }
+
+Problems SyncClient::restore(const StoredState& state, Instant now) {
+  shadows_.clear();
+  pending_records_.clear();
+  local_rejections_.clear();
+  StoredState full = state;
+  full.all_pages = true;
+  auto problems = absorb(full, now);
+  status_.first_sync = cursor_.empty();
+  pull_wanted_ = true;
+  if (leader_) maybe_compact();
+  return problems;
+}
+
+LoadRequest SyncClient::incremental(bool evidence) const {
+  LoadRequest r;
+  r.after_page_key = max_page_key_;
+  r.page_generation = page_generation_;
+  r.evidence = evidence;
+  return r;
+}
+
+void SyncClient::refresh(Instant now, bool then_push) {
+  loading_ = true;
+  refresh_wanted_ = false;
+  const bool with_evidence = leader_;
+  std::weak_ptr<bool> alive = alive_;
+  storage_.load(incremental(with_evidence), [this, alive, now, then_push](StoredState state, std::string error) {
+    if (alive.expired()) return;
+    loading_ = false;
+    const Instant at = std::max(now, last_now_);
+    if (!error.empty()) {
+      status_.storage_error = error;
+      // A push must never go out from memory alone (another tab's lower mid may be missing): retry.
+      if (then_push) on_failure("storage: " + error, false, at);
+      refresh_wanted_ = leader_;
+      next_refresh_at_ = at + config_.storage_retry_ms;
+      update_counts();
+      return;
+    }
+    absorb(state, at);
+    if (unsaved_.empty()) status_.storage_error.clear();
+    next_refresh_at_ = at + config_.follower_refresh_ms;
+    if (leader_ && compact_due_) maybe_compact();
+    if (then_push) post_push(at);
+  });
+}
+
+void SyncClient::set_leader(bool leader, Instant now) {
+  if (leader && !leader_) {
+    refresh_wanted_ = true;   // read what the previous leader left (pages, outbox, evidence)
+    next_refresh_at_ = now;
+    compact_due_ = true;
+    pull_wanted_ = true;
+    status_.next_attempt_at = now;
+    status_.failed_attempts = 0;
+  }
+  leader_ = leader;
+  update_counts();
+}
+
+void SyncClient::storage_changed(Instant now) {
+  refresh_wanted_ = true;
+  next_refresh_at_ = std::min(next_refresh_at_, now);
+}
+
+// --- optimistic layer ----------------------------------------------------------------------------
 
 bool SyncClient::apply_optimistic(const sync::Mutation& m, Instant now, Problems* problems) {
   ReplicaView view(replica_);
@@ -153,51 +273,123 @@ void SyncClient::replay_pending(Instant now) {
     Problems p;
     if (!apply_optimistic(m, now > 0 ? now : m.at, &p)) local_rejections_[m.mid] = std::move(p);
   }
+  for (const auto& u : unsaved_) {
+    Problems p;
+    if (!apply_optimistic(u.mutation, now > 0 ? now : u.mutation.at, &p)) local_rejections_[u.mutation.mid] = std::move(p);
+  }
 }
+
+// --- intents -------------------------------------------------------------------------------------
 
 Result<std::int64_t> SyncClient::submit(const std::string& name, sync::Json args, std::int64_t base_version,
                                         Instant now, std::vector<PendingEvidence> evidence) {
+  last_now_ = std::max(last_now_, now);
   sync::Mutation m;
   m.client_id = outbox_.client_id();
-  m.mid = outbox_.next_mid();
+  m.mid = next_temp_mid_--;
   m.name = name;
   m.schema_version = kSchemaVersion;
   m.base_version = base_version;
-  m.args = args;
+  m.args = std::move(args);
   m.at = now;
   Problems problems;
   if (!apply_optimistic(m, now, &problems)) return Result<std::int64_t>::failure(std::move(problems));
-  const auto& queued = outbox_.enqueue(name, std::move(args), base_version, now, kSchemaVersion);
   for (auto& e : evidence) {
     bool known = std::any_of(evidence_.begin(), evidence_.end(), [&](const PendingEvidence& x) { return x.sha256 == e.sha256; });
     if (!known) evidence_.push_back(e);
   }
-  persist_outbox(evidence);
+  const std::int64_t temp = m.mid;
+  unsaved_.push_back(Unsaved{std::move(m), std::move(evidence), false});
   update_counts();
   // A write is worth trying at once, even mid-backoff: the user just acted and may be back online.
   status_.next_attempt_at = now;
-  return Result<std::int64_t>::success(queued.mid);
+  save_unsaved(temp);
+  return Result<std::int64_t>::success(temp);
 }
 
-void SyncClient::persist_outbox(const std::vector<PendingEvidence>& new_evidence) {
-  storage_.save_outbox(outbox_.to_json().dump(), new_evidence);
+void SyncClient::save_unsaved(std::int64_t temp_mid) {
+  auto it = std::find_if(unsaved_.begin(), unsaved_.end(), [&](const Unsaved& u) { return u.mutation.mid == temp_mid; });
+  if (it == unsaved_.end() || it->writing) return;
+  it->writing = true;
+  sync::OutboxEntry entry;
+  entry.mutation = it->mutation;
+  entry.mutation.mid = 0;  // the storage numbers it
+  std::weak_ptr<bool> alive = alive_;
+  storage_.add_intent(sync::Outbox::entry_to_json(entry).dump(), it->evidence,
+                      [this, alive, temp_mid](std::int64_t mid, std::string error) {
+                        if (alive.expired()) return;
+                        on_saved(temp_mid, mid, error);
+                      });
+}
+
+void SyncClient::on_saved(std::int64_t temp_mid, std::int64_t mid, const std::string& error) {
+  auto it = std::find_if(unsaved_.begin(), unsaved_.end(), [&](const Unsaved& u) { return u.mutation.mid == temp_mid; });
+  if (it == unsaved_.end()) return;
+  if (!error.empty() || mid <= 0) {
+    // Nothing was written (the transaction aborted): keep it in memory, say so, try again soon.
+    it->writing = false;
+    status_.storage_error = error.empty() ? "storage refused the write" : error;
+    next_save_at_ = last_now_ + config_.storage_retry_ms;
+    update_counts();
+    return;
+  }
+  status_.storage_error.clear();
+  sync::OutboxEntry e;
+  e.mutation = std::move(it->mutation);
+  e.mutation.mid = mid;
+  unsaved_.erase(it);
+  outbox_.adopt(std::move(e));
+  // Re-key the optimistic layer from the provisional id to the real one.
+  revert_optimistic();
+  replay_pending(last_now_);
+  update_counts();
 }
 
 void SyncClient::update_counts() {
-  status_.pending = outbox_.pending_count();
+  status_.pending = outbox_.pending_count() + unsaved_.size();
+  status_.unsaved = unsaved_.size();
   status_.rejected = outbox_.rejected_count();
   status_.evidence_pending = evidence_.size();
   status_.first_sync = cursor_.empty();
+  status_.leader = leader_;
+  status_.stored_pages = pages_.size();
+  status_.stored_changes = stored_changes(pages_);
   if (in_flight_) status_.connectivity = Connectivity::Syncing;
   else if (!browser_online_ || status_.last_error == "offline") status_.connectivity = Connectivity::Offline;
   else status_.connectivity = Connectivity::Online;
 }
 
+// Entries that became rejected since `before` (removals travel as drop_pending_through / remove).
+OutboxChanges SyncClient::outbox_changes_since(const std::vector<sync::OutboxEntry>& before) const {
+  OutboxChanges ch;
+  for (const auto& e : outbox_.entries()) {
+    if (e.state != sync::OutboxState::Rejected) continue;
+    auto it = std::find_if(before.begin(), before.end(),
+                           [&](const sync::OutboxEntry& b) { return b.mutation.mid == e.mutation.mid; });
+    if (it == before.end() || !(*it == e)) ch.put.emplace_back(e.mutation.mid, sync::Outbox::entry_to_json(e).dump());
+  }
+  return ch;
+}
+
+std::string SyncClient::conflicts_json() const {
+  sync::Json arr = sync::Json::array();
+  for (const auto& c : outbox_.conflicts()) arr.push_back(sync::to_json(c));
+  return arr.dump();
+}
+
+// --- the cycle -----------------------------------------------------------------------------------
+
 Instant SyncClient::next_wake_at() const {
-  if (in_flight_ || !browser_online_) return kNever;
+  Instant wake = kNever;
+  if (std::any_of(unsaved_.begin(), unsaved_.end(), [](const Unsaved& u) { return !u.writing; }))
+    wake = std::min(wake, next_save_at_);
+  if (loading_) return wake;
+  if (refresh_wanted_) return std::min(wake, next_refresh_at_);
+  if (!leader_) return std::min(wake, next_refresh_at_);
+  if (in_flight_ || !browser_online_) return wake;
   bool work = !evidence_.empty() || outbox_.pending_count() > 0 || pull_wanted_;
-  if (work) return status_.next_attempt_at;
-  return std::max(status_.next_attempt_at, next_poll_at_);
+  if (work) return std::min(wake, status_.next_attempt_at);
+  return std::min(wake, std::max(status_.next_attempt_at, next_poll_at_));
 }
 
 void SyncClient::set_browser_online(bool online, Instant now) {
@@ -217,7 +409,13 @@ void SyncClient::request_pull(Instant now) {
 }
 
 void SyncClient::tick(Instant now) {
-  if (in_flight_ || !browser_online_) { update_counts(); return; }
+  last_now_ = std::max(last_now_, now);
+  if (now >= next_save_at_)
+    for (const auto& u : std::vector<Unsaved>(unsaved_))
+      if (!u.writing) save_unsaved(u.mutation.mid);
+  if (loading_ || in_flight_) { update_counts(); return; }
+  if ((refresh_wanted_ || !leader_) && now >= next_refresh_at_) refresh(now, false);
+  if (loading_ || !leader_ || !browser_online_) { update_counts(); return; }
   if (now < next_wake_at()) return;
   if (now >= next_poll_at_) pull_wanted_ = true;
   start_next(now);
@@ -236,14 +434,30 @@ void SyncClient::upload_next_evidence(Instant now) {
   status_.phase = SyncPhase::Uploading;
   auto seq = ++request_seq_;
   std::string sha = e.sha256;
+  std::weak_ptr<bool> alive = alive_;
   transport_.put_bytes("/api/v1/evidence/" + sha, e.mime_type.empty() ? "application/octet-stream" : e.mime_type,
-                       e.bytes, [this, seq, sha, now](const HttpReply& r) {
-                         if (seq != request_seq_) return;
+                       e.bytes, [this, alive, seq, sha, now](const HttpReply& r) {
+                         if (alive.expired() || seq != request_seq_) return;
                          on_evidence_reply(sha, r, now);
                        });
 }
 
+// Push = read the outbox back from storage, then send what it holds (see the header: the snapshot
+// can't miss a lower mid another tab allocated; memory can).
 void SyncClient::push(Instant now) {
+  status_.phase = SyncPhase::Pushing;
+  refresh(now, true);
+}
+
+void SyncClient::post_push(Instant now) {
+  if (!leader_ || !browser_online_) { status_.phase = SyncPhase::Idle; update_counts(); return; }
+  if (!evidence_.empty()) { upload_next_evidence(now); return; }  // another tab's file goes first
+  if (outbox_.pending_count() == 0) {
+    status_.phase = SyncPhase::Idle;
+    if (pull_wanted_) pull(now);
+    update_counts();
+    return;
+  }
   sync::PushRequest req;
   req.client_id = outbox_.client_id();
   req.schema_version = kSchemaVersion;
@@ -251,10 +465,12 @@ void SyncClient::push(Instant now) {
   in_flight_ = true;
   status_.phase = SyncPhase::Pushing;
   auto seq = ++request_seq_;
-  transport_.post_json("/api/v1/sync/push", sync::to_json(req).dump(), [this, seq, now](const HttpReply& r) {
-    if (seq != request_seq_) return;
+  std::weak_ptr<bool> alive = alive_;
+  transport_.post_json("/api/v1/sync/push", sync::to_json(req).dump(), [this, alive, seq, now](const HttpReply& r) {
+    if (alive.expired() || seq != request_seq_) return;
     on_push_reply(r, now);
   });
+  update_counts();
 }
 
 void SyncClient::pull(Instant now) {
@@ -264,8 +480,9 @@ void SyncClient::pull(Instant now) {
   in_flight_ = true;
   status_.phase = SyncPhase::Pulling;
   auto seq = ++request_seq_;
-  transport_.get(path, [this, seq, now](const HttpReply& r) {
-    if (seq != request_seq_) return;
+  std::weak_ptr<bool> alive = alive_;
+  transport_.get(path, [this, alive, seq, now](const HttpReply& r) {
+    if (alive.expired() || seq != request_seq_) return;
     on_pull_reply(r, now);
   });
 }
@@ -306,9 +523,15 @@ void SyncClient::on_push_reply(const HttpReply& r, Instant now) {
   auto j = sync::Json::parse(r.body, nullptr, false);
   auto resp = sync::push_response_from_json(j);
   if (!resp.ok()) return on_failure("bad push response", false, now);
+  const auto before = outbox_.entries();
+  const auto conflicts_before = outbox_.conflicts().size();
   outbox_.on_push_response(resp.value);
   if (resp.value.last_mid > last_mid_) last_mid_ = resp.value.last_mid;
-  persist_outbox();
+  // Rejections are stored now; accepted entries leave storage with the pull that brings their effect
+  // (their optimistic copy stays on screen meanwhile, here and in the other tabs).
+  auto changes = outbox_changes_since(before);
+  if (outbox_.conflicts().size() != conflicts_before) changes.conflicts_json = conflicts_json();
+  if (!changes.empty()) storage_.update_outbox(changes);
   pull_wanted_ = true;  // fetch the authoritative records and rebase what is left
   on_success(now);
 }
@@ -320,6 +543,8 @@ void SyncClient::on_pull_reply(const HttpReply& r, Instant now) {
     replica_.clear();
     cursor_.clear();
     storage_.clear_records();
+    pages_.clear();
+    ++page_generation_;   // mirrors the storage's bump
     status_.records_received = 0;
     status_.pages_received = 0;
     replay_pending(now);
@@ -334,21 +559,28 @@ void SyncClient::on_pull_reply(const HttpReply& r, Instant now) {
   if (!resp.ok()) return on_failure("bad pull response", false, now);
   const auto& page = resp.value;
 
+  const auto before = outbox_.entries();
   revert_optimistic();
   for (const auto& ch : page.changes) apply_change(replica_, ch);
   cursor_ = page.cursor;
   last_mid_ = std::max(last_mid_, page.last_mid);
   outbox_.on_pull(last_mid_, page.rejections);
   replay_pending(now);
+  auto changes = outbox_changes_since(before);
+  changes.drop_pending_through = last_mid_;
+  changes.last_mid = last_mid_;
 
   if (!page.changes.empty()) {
-    sync::Json changes = sync::Json::array();
-    for (const auto& ch : page.changes) changes.push_back(sync::to_json(ch));
-    storage_.append_page(changes.dump(), cursor_, last_mid_, outbox_.to_json().dump());
+    sync::Json arr = sync::Json::array();
+    for (const auto& ch : page.changes) arr.push_back(sync::to_json(ch));
+    const std::int64_t key = max_page_key_ + 1;
+    storage_.append_page(key, arr.dump(), cursor_, changes);
+    index_page(key, page.changes);
+    if (++pages_since_plan_ >= config_.compact_every_pages) maybe_compact();
   } else {
     // An empty poll writes no page (storage would fill with "[]" values every 30 s); a stale stored
     // cursor only means re-pulling a page after a reload, which upserts idempotently.
-    persist_outbox();
+    storage_.update_outbox(changes);
   }
 
   status_.records_received += page.changes.size();
@@ -358,9 +590,47 @@ void SyncClient::on_pull_reply(const HttpReply& r, Instant now) {
   on_success(now);
 }
 
+void SyncClient::maybe_compact() {
+  pages_since_plan_ = 0;
+  compact_due_ = false;
+  if (compacting_) return;
+  auto plan = plan_compaction(pages_, config_.compaction);
+  if (plan.empty()) return;
+  compacting_ = true;
+  pages_ = apply_compaction(pages_, plan);
+  for (auto k : plan.new_keys) max_page_key_ = std::max(max_page_key_, k);
+  ++page_generation_;   // mirrors the storage's bump
+  ++status_.compactions;
+  std::weak_ptr<bool> alive = alive_;
+  storage_.compact_pages(plan, [this, alive](std::string error) {
+    if (alive.expired()) return;
+    compacting_ = false;
+    if (!error.empty()) {
+      // Nothing changed in storage: our index is wrong now. The generation we expect no longer
+      // matches, so the next read reloads every page and rebuilds the index from what is stored.
+      status_.storage_error = "compaction: " + error;
+      refresh_wanted_ = true;
+      pages_since_plan_ = -4 * config_.compact_every_pages;  // don't hammer a full disk
+    }
+    update_counts();
+  });
+  update_counts();
+}
+
+// R32: the user resolved one conflict (screens helper); the list is stored like any conflict change.
+bool SyncClient::dismiss_conflict(std::size_t index) {
+  if (!outbox_.dismiss_conflict(index)) return false;
+  OutboxChanges ch;
+  ch.conflicts_json = conflicts_json();
+  storage_.update_outbox(ch);
+  return true;
+}
+
 bool SyncClient::dismiss(std::int64_t mid, Instant now) {
   if (!outbox_.dismiss(mid)) return false;
-  persist_outbox();
+  OutboxChanges ch;
+  ch.remove.push_back(mid);
+  storage_.update_outbox(ch);
   revert_optimistic();
   replay_pending(now);
   update_counts();
@@ -380,6 +650,9 @@ std::vector<SyncIssue> SyncClient::issues() const {
       out.push_back({e.mutation.mid, e.mutation.name, e.mutation.args, it->second, true, fix_route_for(e.mutation)});
     }
   }
+  for (const auto& u : unsaved_)
+    if (auto it = local_rejections_.find(u.mutation.mid); it != local_rejections_.end())
+      out.push_back({u.mutation.mid, u.mutation.name, u.mutation.args, it->second, true, fix_route_for(u.mutation)});
   return out;
 }
 

@@ -12,6 +12,13 @@
 // optimistic write replaced ("shadows"), so a rebase after a pull is: put the shadows back, apply the
 // page, drop acknowledged entries, replay the rest. Storage only ever holds base records plus the
 // outbox, so a reload replays the outbox once and never applies a mutation twice.
+//
+// Several tabs of one device share the storage and the client_id (issue 5, SYNC.md §9). Two tabs
+// numbering mutations from their own memory would hand out the same mid, and the server skips every
+// mid ≤ its last one: silent data loss. So the storage numbers each intent in the transaction that
+// writes it, and the leader pushes only what it has just read back from storage — a snapshot in which
+// no lower mid can still be missing (a higher mid is allocated only after the lower one committed).
+// Followers never talk to the server; they re-read storage when told (BroadcastChannel) or on a timer.
 #pragma once
 
 #include <cstdint>
@@ -23,6 +30,7 @@
 #include <vector>
 
 #include "app/vm/local_replica.h"
+#include "app/vm/page_compaction.h"
 #include "core/model.h"
 #include "core/problem.h"
 #include "sync/backoff.h"
@@ -58,27 +66,66 @@ struct PendingEvidence {
   std::string bytes;
 };
 
-// IndexedDB behind an interface. Each call is ONE transaction in the browser implementation.
-struct ReplicaStorage {
-  virtual ~ReplicaStorage() = default;
-  // A pulled page: its changes (JSON array of wire Changes), the new cursor, last_mid — and the outbox
-  // as it stands after the page (acknowledged entries dropped), all in one transaction.
-  virtual void append_page(const std::string& changes_json, const std::string& cursor, std::int64_t last_mid,
-                           const std::string& outbox_json) = 0;
-  // A local intent: the outbox with its new entry (and the evidence it needs, if any) together.
-  virtual void save_outbox(const std::string& outbox_json, const std::vector<PendingEvidence>& new_evidence) = 0;
-  virtual void drop_evidence(const std::string& sha256) = 0;
-  // 409 must_refetch: forget every record and the cursor, keep the outbox.
-  virtual void clear_records() = 0;
+// What a load asks for. Startup loads everything; a tab that already holds pages up to
+// `after_page_key` (and the page generation `page_generation`) asks only for newer pages — the
+// storage answers with everything anyway when the generation moved (compaction, must_refetch).
+struct LoadRequest {
+  std::int64_t after_page_key = 0;
+  std::int64_t page_generation = -1;   // -1: load every page
+  bool evidence = true;                // the bytes waiting for upload (only the syncing tab needs them)
 };
 
-// What the platform loaded at start (see ReplicaStorage::append_page).
+struct StoredPage {
+  std::int64_t key = 0;
+  std::string changes_json;            // JSON array of wire Changes
+};
+
+// What the platform loaded (one read transaction: pages, cursor and outbox are consistent).
 struct StoredState {
-  std::vector<std::string> pages;   // JSON arrays of Changes, oldest first
+  std::vector<StoredPage> pages;       // ascending key
+  bool all_pages = true;               // false: only the pages after the requested key
+  std::int64_t page_generation = 0;
   std::string cursor;
   std::int64_t last_mid = 0;
-  std::string outbox_json;          // "" = no outbox yet
-  std::vector<PendingEvidence> evidence;
+  std::string outbox_json;             // JSON array of outbox entries (sync::Outbox::entry_to_json), "" = none
+  std::string conflicts_json;          // JSON array of conflicts, "" = none
+  bool evidence_loaded = true;
+  std::vector<PendingEvidence> evidence;   // with bytes when evidence_loaded
+  std::vector<std::string> evidence_shas;  // always: what is still waiting for upload
+};
+
+// Changes to the stored outbox, written in the same transaction as whatever they accompany.
+// Acknowledged entries leave storage together with the pulled page that carries their effect
+// (`drop_pending_through`), so a following tab never sees a saved change vanish and come back.
+struct OutboxChanges {
+  std::vector<std::int64_t> remove;                          // dismissed mids
+  std::vector<std::pair<std::int64_t, std::string>> put;     // mid → entry JSON (now rejected)
+  std::int64_t drop_pending_through = 0;                     // delete pending entries with mid ≤ this
+  std::int64_t last_mid = 0;                                 // stored as the server's last_mid (max)
+  std::optional<std::string> conflicts_json;
+  bool empty() const { return remove.empty() && put.empty() && drop_pending_through == 0 && last_mid == 0 && !conflicts_json; }
+};
+
+// IndexedDB behind an interface. Each call is ONE transaction in the browser implementation, and the
+// store is shared by every tab of the device: mids are allocated by the storage itself.
+struct ReplicaStorage {
+  virtual ~ReplicaStorage() = default;
+  virtual void load(const LoadRequest& request, std::function<void(StoredState state, std::string error)> done) = 0;
+  // A local intent: in ONE transaction the storage takes the next mid from its counter (never below
+  // last_mid + 1), writes the entry with it and the evidence it needs. done(mid, "") once committed,
+  // done(0, error) when nothing was written (quota exceeded, connection lost).
+  virtual void add_intent(const std::string& entry_json, const std::vector<PendingEvidence>& evidence,
+                          std::function<void(std::int64_t mid, std::string error)> done) = 0;
+  // A pulled page under `key`, the new cursor and the outbox changes the page implies, together.
+  virtual void append_page(std::int64_t key, const std::string& changes_json, const std::string& cursor,
+                           const OutboxChanges& outbox) = 0;
+  virtual void update_outbox(const OutboxChanges& changes) = 0;
+  virtual void drop_evidence(const std::string& sha256) = 0;
+  // 409 must_refetch: forget every page and the cursor, keep the outbox; bumps the page generation.
+  virtual void clear_records() = 0;
+  // Rewrites pages per the plan in one transaction over the page store only (the outbox is never
+  // touched); bumps the page generation. done("") when committed, else the error (nothing changed).
+  virtual void compact_pages(const CompactionPlan& plan, std::function<void(std::string error)> done) = 0;
 };
 
 // ---- what the client shows ------------------------------------------------------------------
@@ -111,6 +158,14 @@ struct SyncStatus {
   Instant next_attempt_at = 0;
   Instant last_success_at = 0;
   std::string last_error;             // short technical cause: "offline", "http 503", …
+  // Local storage trouble (quota exceeded, connection lost): intents not yet written stay in memory
+  // and are written again on a timer; "" when the last write went through.
+  std::string storage_error;
+  std::size_t unsaved = 0;            // intents not yet in storage (lost if the tab closes now)
+  bool leader = true;                 // this tab syncs (Web Lock held); others follow
+  std::size_t stored_pages = 0;       // page index size (compaction keeps it bounded)
+  std::size_t stored_changes = 0;
+  int compactions = 0;
 };
 
 struct SyncClientConfig {
@@ -121,6 +176,10 @@ struct SyncClientConfig {
   std::size_t push_batch = 100;
   int pull_limit = 1000;
   Instant poll_interval_ms = 30'000;  // pull even with nothing to push (others' changes)
+  Instant follower_refresh_ms = 10'000;  // a following tab re-reads storage even without a message
+  Instant storage_retry_ms = 3'000;   // an intent storage refused is written again after this
+  int compact_every_pages = 4;        // plan a compaction after this many appended pages
+  CompactionPolicy compaction{};
   sync::BackoffPolicy backoff{};
 };
 
@@ -128,13 +187,24 @@ class SyncClient {
  public:
   SyncClient(SyncClientConfig config, LocalReplica& replica, SyncTransport& transport, ReplicaStorage& storage,
              std::function<double()> jitter);
+  ~SyncClient() { *alive_ = false; }
+  SyncClient(const SyncClient&) = delete;
+  SyncClient& operator=(const SyncClient&) = delete;
 
   // Rebuilds replica + outbox from storage (startup). Returns problems for unreadable pages/outbox.
-  Problems restore(const StoredState& state);
+  Problems restore(const StoredState& state, Instant now = 0);
+
+  // Several tabs (issue 5): only the leader (the tab holding the Web Lock) talks to the server; the
+  // others follow storage. Becoming leader re-reads storage first (evidence included).
+  void set_leader(bool leader, Instant now);
+  bool leader() const { return leader_; }
+  // Another tab wrote to storage (BroadcastChannel): re-read it at the next tick.
+  void storage_changed(Instant now);
 
   // A user intent: checks it with the same apply_mutation the server runs, applies it to the replica
-  // optimistically, queues it and persists the outbox (+ evidence) in one storage call. Refused intents
-  // change nothing and return the problems (the form shows them next to its fields).
+  // optimistically and hands it to storage, which numbers it (mid) and writes it with its evidence
+  // in one transaction. Until the storage confirms, the intent carries a provisional negative id
+  // (returned here). Refused intents change nothing and return the problems (the form shows them).
   Result<std::int64_t> submit(const std::string& name, sync::Json args, std::int64_t base_version, Instant now,
                               std::vector<PendingEvidence> evidence = {});
 
@@ -152,7 +222,10 @@ class SyncClient {
   const SyncStatus& status() const { return status_; }
   std::vector<SyncIssue> issues() const;
   const std::vector<sync::Conflict>& conflicts() const { return outbox_.conflicts(); }
+  const std::vector<StoredPageInfo>& page_index() const { return pages_; }
   void clear_conflicts() { outbox_.clear_conflicts(); }
+  // R32: the user resolved conflict `index` of conflicts(); the list is persisted with the outbox.
+  bool dismiss_conflict(std::size_t index);
   const sync::Outbox& outbox() const { return outbox_; }
   const std::string& cursor() const { return cursor_; }
   std::int64_t last_mid() const { return last_mid_; }
@@ -162,19 +235,33 @@ class SyncClient {
 
  private:
   using Key = std::pair<std::string, Id>;
+  struct Unsaved {
+    sync::Mutation mutation;                 // mid = provisional (negative)
+    std::vector<PendingEvidence> evidence;
+    bool writing = false;
+  };
   void start_next(Instant now);
   void upload_next_evidence(Instant now);
   void push(Instant now);
+  void post_push(Instant now);
   void pull(Instant now);
+  void refresh(Instant now, bool then_push);
   void on_evidence_reply(const std::string& sha, const HttpReply& reply, Instant now);
   void on_push_reply(const HttpReply& reply, Instant now);
   void on_pull_reply(const HttpReply& reply, Instant now);
   void on_failure(const std::string& why, bool offline, Instant now);
   void on_success(Instant now);
+  Problems absorb(const StoredState& state, Instant now);
   void revert_optimistic();
   void replay_pending(Instant now);
   bool apply_optimistic(const sync::Mutation& m, Instant now, Problems* problems);
-  void persist_outbox(const std::vector<PendingEvidence>& new_evidence = {});
+  void save_unsaved(std::int64_t temp_mid);
+  void on_saved(std::int64_t temp_mid, std::int64_t mid, const std::string& error);
+  OutboxChanges outbox_changes_since(const std::vector<sync::OutboxEntry>& before) const;
+  std::string conflicts_json() const;
+  LoadRequest incremental(bool evidence) const;
+  void index_page(std::int64_t key, const std::vector<sync::Change>& changes);
+  void maybe_compact();
   void update_counts();
 
   SyncClientConfig config_;
@@ -183,7 +270,9 @@ class SyncClient {
   ReplicaStorage& storage_;
   std::function<double()> jitter_;
 
-  sync::Outbox outbox_;
+  sync::Outbox outbox_;                                         // what storage holds (numbered)
+  std::vector<Unsaved> unsaved_;                                // intents storage has not confirmed
+  std::int64_t next_temp_mid_ = -1;
   std::string cursor_;
   std::int64_t last_mid_ = 0;
   std::vector<PendingEvidence> evidence_;                       // upload queue, oldest first
@@ -191,12 +280,26 @@ class SyncClient {
   std::map<std::int64_t, Problems> local_rejections_;
   std::map<Key, std::int64_t> pending_records_;                 // record → latest pending mid writing it
 
+  std::vector<StoredPageInfo> pages_;                           // what each stored page holds
+  std::int64_t page_generation_ = 0;
+  std::int64_t max_page_key_ = 0;
+  int pages_since_plan_ = 0;
+  bool compacting_ = false;
+  bool compact_due_ = false;
+
   SyncStatus status_;
+  bool leader_ = true;
   bool browser_online_ = true;
-  bool in_flight_ = false;
+  bool in_flight_ = false;    // a network request is out
+  bool loading_ = false;      // a storage read is out
+  bool refresh_wanted_ = false;
+  Instant next_refresh_at_ = 0;
+  Instant next_save_at_ = 0;
+  Instant last_now_ = 0;
   bool pull_wanted_ = true;   // a pull is due (start, after a push, has_more, poll)
   Instant next_poll_at_ = 0;
   std::uint64_t request_seq_ = 0;  // a reply to an older request (after a reset) is ignored
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // storage callbacks after destruction
 };
 
 }  // namespace cl::app
