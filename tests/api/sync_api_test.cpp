@@ -6,7 +6,9 @@
 #include <functional>
 #include <set>
 
+#include "core/codec.h"
 #include "core/ids.h"
+#include "core/settings.h"
 #include "server_harness.h"
 #include "sync_device.h"
 
@@ -270,20 +272,32 @@ TEST_CASE("authorization matrix: each role x each endpoint x a record outside th
   const std::string lead_other = uniq("l-mx8"), lead_same = uniq("l-mx2");
   seed_lead(s, lead_other, "user-rep8", "team-2");
   seed_lead(s, lead_same, "user-rep2", "team-1");
+  // Unassigned leads a team imported: only that team's manager (and admins) may act on them, no rep.
+  const std::string none_t1 = uniq("l-none1"), none_t2 = uniq("l-none2");
+  seed_lead(s, none_t1, "", "team-1", "imported");
+  seed_lead(s, none_t2, "", "team-2", "imported");
+  // What a duplicate-customer refusal must never reveal to someone outside the scope (R5 + R33).
+  auto secret_of = [](Device& owner, const std::string& customer_id) {
+    json c = body_json(owner.get("/api/v1/customers/" + customer_id));
+    return std::vector<std::string>{c["id"], c["code"], c["name"], c["owner_id"], c["phone"]};
+  };
+  const auto other_secret = secret_of(rep8, other_team.customer), same_secret = secret_of(rep2, same_team.customer);
 
   struct Target {
     Owned rec;
-    std::string lead, label;
+    std::string lead, label, unowned;
+    std::vector<std::string> secret;  // id, code, name, owner, phone of rec.customer
   };
   struct Caller {
     std::string user;
     std::vector<Target> outside;
   };
   std::vector<Caller> callers = {
-      {"rep1", {{other_team, lead_other, "other team"}, {same_team, lead_same, "same team, other rep"}}},
-      {"manager1", {{other_team, lead_other, "other team"}}},
-      {"rep9", {{same_team, lead_same, "other team"}}},
-      {"manager2", {{same_team, lead_same, "other team"}}},
+      {"rep1", {{other_team, lead_other, "other team", none_t2, other_secret},
+                {same_team, lead_same, "same team, other rep", none_t1, same_secret}}},
+      {"manager1", {{other_team, lead_other, "other team", none_t2, other_secret}}},
+      {"rep9", {{same_team, lead_same, "other team", none_t1, same_secret}}},
+      {"manager2", {{same_team, lead_same, "other team", none_t1, same_secret}}},
   };
   int cells = 0;
   auto denied = [&](bool ok, const std::string& what) {
@@ -298,7 +312,7 @@ TEST_CASE("authorization matrix: each role x each endpoint x a record outside th
       const std::string ctx = caller.user + " / " + t.label + " / ";
       // Reads by id: 404 exactly like a missing record.
       std::vector<std::pair<std::string, std::string>> by_id = {{"customers", t.rec.customer}, {"opportunities", t.rec.opportunity},
-                                                                {"activities", t.rec.activity}, {"leads", t.lead}};
+                                                                {"activities", t.rec.activity}, {"leads", t.lead}, {"leads", t.unowned}};
       for (const auto& [path, id] : by_id) {
         auto res = d.get("/api/v1/" + path + "/" + id);
         denied(res && res->status == 404, ctx + "GET /" + path + "/{id}");
@@ -313,14 +327,15 @@ TEST_CASE("authorization matrix: each role x each endpoint x a record outside th
         json body = body_json(d.get(url));
         bool leaked = false;
         for (const auto& item : body["items"])
-          leaked |= item["id"] == t.rec.customer || item["id"] == t.rec.opportunity || item["id"] == t.rec.activity || item["id"] == t.lead;
+          leaked |= item["id"] == t.rec.customer || item["id"] == t.rec.opportunity || item["id"] == t.rec.activity || item["id"] == t.lead ||
+                    item["id"] == t.unowned;
         if (url.find("customer_id=") != std::string::npos) leaked |= body["total"] != 0;
         denied(!leaked && body.contains("total"), ctx + "GET " + url.substr(0, url.find('?')));
       }
       // Pull: the records never arrive.
       auto view = d.pull_all();
       denied(!view.count({"customer", t.rec.customer}) && !view.count({"opportunity", t.rec.opportunity}) &&
-                 !view.count({"activity", t.rec.activity}) && !view.count({"lead", t.lead}),
+                 !view.count({"activity", t.rec.activity}) && !view.count({"lead", t.lead}) && !view.count({"lead", t.unowned}),
              ctx + "GET /sync/pull");
       // Writes through push: every mutation on the record is rejected as not_found and changes nothing.
       std::vector<json> writes = {
@@ -334,11 +349,28 @@ TEST_CASE("authorization matrix: each role x each endpoint x a record outside th
           d.m("activity.delete", {{"id", t.rec.activity}}, 1),
           d.m("lead.touch", {{"id", t.lead}, {"outcome", "x"}}, 1),
           d.m("lead.convert", {{"id", t.lead}, {"customer_id", uniq("c-x")}, {"customer_code", uniq("X")}, {"opportunity_id", uniq("o-x")}}, 1),
+          d.m("lead.assign", {{"id", t.lead}, {"owner_id", caller.user == "manager2" ? "user-rep8" : "user-" + caller.user}}, 1),
+          d.m("lead.touch", {{"id", t.unowned}, {"outcome", "x"}}, 1),
+          d.m("lead.convert", {{"id", t.unowned}, {"customer_id", uniq("c-x")}, {"customer_code", uniq("X")}, {"opportunity_id", uniq("o-x")}}, 1),
+          d.m("lead.assign", {{"id", t.unowned}, {"owner_id", caller.user == "manager2" ? "user-rep8" : "user-" + caller.user}}, 1),
       };
       json r = d.push(json(writes));
       for (std::size_t i = 0; i < writes.size(); ++i)
         denied(status_of(r, i) == "rejected" && r["results"][i]["problems"][0]["code"] == "not_found",
                ctx + "push " + writes[i]["name"].get<std::string>());
+      // A duplicate of the record (same phone, same name) is refused without naming it (R5 + R33).
+      for (const char* how : {"phone", "name"}) {
+        json dup = d.customer(uniq("c-dupx"));
+        dup[how] = how == std::string("phone") ? t.secret[4] : t.secret[2];
+        json res = d.push({d.m("customer.create", {{"customer", dup}})})["results"][0];
+        bool leaked = false;
+        for (const auto& p : res["problems"])
+          for (std::size_t k = 0; k < 4; ++k)
+            leaked |= p["message_zh"].get<std::string>().find(t.secret[k]) != std::string::npos ||
+                      p["message_en"].get<std::string>().find(t.secret[k]) != std::string::npos;
+        denied(res["status"] == "rejected" && res["problems"][0]["code"] == "duplicate_customer" && !leaked,
+               ctx + "push customer.create duplicate by " + how);
+      }
     }
   }
   // The owner's copy is untouched by all of the above.
@@ -352,15 +384,20 @@ TEST_CASE("authorization matrix: each role x each endpoint x a record outside th
       {"GET", "/api/v1/opportunities/" + other_team.opportunity}, {"GET", "/api/v1/leads"}, {"GET", "/api/v1/leads/" + lead_other},
       {"GET", "/api/v1/activities"}, {"GET", "/api/v1/activities/" + other_team.activity},
       {"GET", "/api/v1/sync/pull?client_id=x&schema_version=1"}, {"POST", "/api/v1/sync/push"}, {"POST", "/api/v1/sync/register"},
-      {"POST", "/api/v1/admin/sync/purge-tombstones"}};
+      {"POST", "/api/v1/admin/sync/purge-tombstones"}, {"GET", "/api/v1/settings"}, {"PUT", "/api/v1/settings"}};
   for (const auto& [method, path] : endpoints) {
-    auto res = method == "GET" ? s.client().Get(path) : s.client().Post(path, "{}", "application/json");
+    auto res = method == "GET"   ? s.client().Get(path)
+               : method == "PUT" ? s.client().Put(path, "{}", "application/json")
+                                 : s.client().Post(path, "{}", "application/json");
     denied(res && res->status == 401, "anonymous " + method + " " + path);
   }
   for (const char* who : {"rep1", "manager1"}) {
     auto t = s.login(who);
     auto res = s.client().Post("/api/v1/admin/sync/purge-tombstones", bearer(t), json{{"up_to_seq", 1}}.dump(), "application/json");
     denied(res && res->status == 403, std::string(who) + " purge-tombstones");
+    // Company settings: every role reads them, only an admin writes them.
+    auto put = s.client().Put("/api/v1/settings", bearer(t), json{{"settings", cl::encode(cl::default_settings())}}.dump(), "application/json");
+    denied(put && put->status == 403, std::string(who) + " PUT /settings");
   }
   MESSAGE("sync/records authorization matrix: " << cells << " cells");
   std::printf("sync/records authorization matrix: %d cells\n", cells);
