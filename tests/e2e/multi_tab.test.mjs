@@ -118,11 +118,11 @@ async function openCustomer(page, id) {
 
 // R8 in two taps: the kind, then save (default summary). At least one more activity shows at once
 // (the other tab's writes may show up meanwhile too; the tests check the totals).
-async function quickLog(page, kind) {
+async function quickLog(page, kind, { stored = true } = {}) {
   const before = (await field(page)).activities;
   await tap(page, `profile.quick_log.${kind}`);
   await tap(page, 'profile.quick_log.save');
-  await waitField(page, (f) => f.activities >= before + 1 && f.unsaved === 0);
+  await waitField(page, (f) => f.activities >= before + 1 && (!stored || f.unsaved === 0));
 }
 
 function realErrors(problems) {
@@ -298,7 +298,7 @@ test('a quota error and a dropped connection are shown, and the outbox is intact
       wrap('put');
       wrap('add');
     });
-    await quickLog(page, 'call');
+    await quickLog(page, 'call', { stored: false });
     f = await waitField(page, (x) => x.unsaved === 1 && /QuotaExceededError/.test(x.storage_error));
     assert.equal(f.pending, 2, 'the refused write is still counted as pending (held in memory)');
     const st = await h.state(page);
@@ -352,6 +352,57 @@ test('a quota error and a dropped connection are shown, and the outbox is intact
     assert.ok(ours.length >= 2);
     const probeAfter = activitiesOf((await serverView('rep1', 'e2e-probe2')).records, customerId);
     assert.equal(probeAfter.length, activitiesOf(probe.records, customerId).length + 2, 'two activities, not three or four');
+  } finally {
+    await context.close();
+  }
+});
+
+test('an outbox saved by the previous app version (one JSON value, IndexedDB v1) is migrated and synced, not lost', async () => {
+  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 800 } });
+  try {
+    const page = await context.newPage();
+    await page.goto(server.base + '/');
+    await h.waitReady(page);
+    const token = await login('rep1');
+    const me = (await api('/api/v1/me', token)).body;
+    const probe = await serverView('rep1', 'e2e-probe-v1');
+    const customerId = [...probe.records.entries()].find(([k, v]) => k.startsWith('customer/') && v.owner_id === me.id)[0].split('/')[1];
+    const clientId = 'v1-device-' + Date.now();
+    const activityId = '019ac0a6-0000-7000-8000-' + String(Date.now()).slice(-12).padStart(12, '0');
+    const at = Date.now() - 3600 * 1000;
+    const blob = JSON.stringify({ client_id: clientId, next_mid: 2, conflicts: [], entries: [{ state: 'pending', problems: [], mutation: {
+      client_id: clientId, mid: 1, name: 'activity.log', schema_version: 1, base_version: 0, at,
+      args: { activity: { id: activityId, owner_id: me.id, created_at: at, updated_at: at, version: 0, deleted: false,
+                          kind: 'visit', at, customer_id: customerId, opportunity_id: '', lead_id: '',
+                          summary: '升级前离线记录的拜访', outcome: '', schema_version: 1 } } } }] });
+    // The previous version's database: pages/meta/evidence, the outbox as one value under meta "outbox".
+    await page.evaluate((a) => new Promise((resolve, reject) => {
+      localStorage.setItem('closeloop.client_id.' + a.uid, a.clientId);
+      const req = indexedDB.open('closeloop-' + a.uid, 1);
+      req.onupgradeneeded = () => {
+        const db = req.result;
+        db.createObjectStore('pages', { autoIncrement: true });
+        db.createObjectStore('meta');
+        db.createObjectStore('evidence', { keyPath: 'sha256' });
+      };
+      req.onerror = () => reject(req.error);
+      req.onsuccess = () => {
+        const tx = req.result.transaction(['meta'], 'readwrite');
+        tx.objectStore('meta').put(a.blob, 'outbox');
+        tx.oncomplete = () => { req.result.close(); resolve(); };
+      };
+    }), { uid: me.id, clientId, blob });
+
+    await h.loginThroughForm(page, 'rep1', 'demo1234');
+    const f = await waitField(page, (x) => x.loaded && !x.first_sync && x.pending === 0 && x.client_id === clientId, 60000);
+    assert.equal(f.rejected, 0, JSON.stringify(f.issues));
+    const view = await serverView('rep1', clientId);
+    assert.equal(view.lastMid, 1, 'the migrated entry was pushed under its old mid');
+    const act = view.records.get('activity/' + activityId);
+    assert.ok(act, 'the activity from the old outbox is on the server');
+    assert.equal(act.summary, '升级前离线记录的拜访');
+    const idb = await idbCounts(page, 'closeloop-' + me.id);
+    assert.deepEqual(idb.outbox, []);
   } finally {
     await context.close();
   }

@@ -576,7 +576,8 @@ void SyncClient::on_pull_reply(const HttpReply& r, Instant now) {
     const std::int64_t key = max_page_key_ + 1;
     storage_.append_page(key, arr.dump(), cursor_, changes);
     index_page(key, page.changes);
-    if (++pages_since_plan_ >= config_.compact_every_pages) maybe_compact();
+    // Planning walks the whole index: not while a first sync streams full pages in (has_more).
+    if (++pages_since_plan_ >= config_.compact_every_pages && !page.has_more) maybe_compact();
   } else {
     // An empty poll writes no page (storage would fill with "[]" values every 30 s); a stale stored
     // cursor only means re-pulling a page after a reload, which upserts idempotently.
@@ -593,7 +594,7 @@ void SyncClient::on_pull_reply(const HttpReply& r, Instant now) {
 void SyncClient::maybe_compact() {
   pages_since_plan_ = 0;
   compact_due_ = false;
-  if (compacting_) return;
+  if (compacting_ || pages_.size() < 2) return;
   auto plan = plan_compaction(pages_, config_.compaction);
   if (plan.empty()) return;
   compacting_ = true;
