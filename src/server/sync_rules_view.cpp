@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/codec.h"
+#include "server/catalog_scope.h"
 #include "server/db.h"
 
 namespace cl::server {
@@ -79,6 +80,25 @@ std::vector<sync::CustomerDuplicate> SyncRulesView::customer_duplicates(const Cu
     out.push_back(std::move(d));
   }
   return out;
+}
+
+std::optional<std::vector<sync::StoredRecord>> SyncRulesView::catalog(std::string_view type) const {
+  if (!is_shared_catalog_type(type)) return std::vector<sync::StoredRecord>{};  // only the shared catalog
+  auto it = catalog_.find(type);
+  if (it == catalog_.end()) {
+    std::vector<sync::StoredRecord> rows;
+    for (const auto& row : store_.records_of_type(std::string(type), Scope{Scope::Kind::All, {}, {}})) {
+      sync::StoredRecord r;
+      r.type = row.type;
+      r.id = row.id;
+      r.version = row.version;
+      r.data = nlohmann::json::parse(row.body, nullptr, false);
+      if (r.data.is_discarded()) continue;
+      rows.push_back(std::move(r));
+    }
+    it = catalog_.emplace(std::string(type), std::move(rows)).first;
+  }
+  return it->second;
 }
 
 void SyncRulesView::wrote(const sync::StoredRecord& w) const {

@@ -32,6 +32,7 @@ class SyncRulesView final : public sync::RecordView {
   std::optional<std::uint32_t> pushing_device() const override;
   bool knows_users() const override { return true; }
   std::optional<User> find_user(const Id& id) const override;
+  std::optional<std::vector<sync::StoredRecord>> catalog(std::string_view type) const override;
 
   // After the push stored a record: a new customer joins the duplicate index, so two creates of the
   // same customer in one batch are caught too.
@@ -48,6 +49,7 @@ class SyncRulesView final : public sync::RecordView {
   mutable std::unique_ptr<DuplicateIndex> index_;
   mutable std::map<Id, Id> owner_of_;  // customer id → owner id, for the index's hits
   mutable std::map<Id, std::string> user_names_;
+  mutable std::map<std::string, std::vector<sync::StoredRecord>, std::less<>> catalog_;
 };
 
 }  // namespace cl::server

@@ -117,5 +117,9 @@ Result<MutationOutcome> apply_opportunity_close(const Mutation&, const Actor&, c
 Result<MutationOutcome> apply_lead_touch(const Mutation&, const Actor&, const RecordView&, const Settings&, Instant);
 Result<MutationOutcome> apply_lead_convert(const Mutation&, const Actor&, const RecordView&, const Settings&, Instant);
 Result<MutationOutcome> apply_lead_assign(const Mutation&, const Actor&, const RecordView&, const Settings&, Instant);
+Result<MutationOutcome> apply_quote_create(const Mutation&, const Actor&, const RecordView&, const Settings&, Instant);
+Result<MutationOutcome> apply_quote_submit(const Mutation&, const Actor&, const RecordView&, const Settings&, Instant);
+Result<MutationOutcome> apply_quote_approve(const Mutation&, const Actor&, const RecordView&, const Settings&, Instant);
+Result<MutationOutcome> apply_quote_reject(const Mutation&, const Actor&, const RecordView&, const Settings&, Instant);
 
 }  // namespace cl::sync::detail

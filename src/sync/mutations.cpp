@@ -13,7 +13,8 @@ const std::vector<std::string_view>& mutation_names() {
   static const std::vector<std::string_view> k = {
       kCustomerCreate,     kCustomerUpdate,       kActivityLog,      kActivityDelete,
       kOpportunityCreate,  kOpportunityUpdate,    kOpportunityAdvance, kOpportunityMoveBack,
-      kOpportunityClose,   kLeadTouch,            kLeadConvert,        kLeadAssign};
+      kOpportunityClose,   kLeadTouch,            kLeadConvert,        kLeadAssign,
+      kQuoteCreate,        kQuoteSubmit,          kQuoteApprove,       kQuoteReject};
   return k;
 }
 
@@ -27,7 +28,9 @@ Result<MutationOutcome> apply_mutation(const Mutation& m, const Actor& actor, co
       {kOpportunityCreate, apply_opportunity_create}, {kOpportunityUpdate, apply_opportunity_update},
       {kOpportunityAdvance, apply_opportunity_advance}, {kOpportunityMoveBack, apply_opportunity_move_back},
       {kOpportunityClose, apply_opportunity_close},   {kLeadTouch, apply_lead_touch},
-      {kLeadConvert, apply_lead_convert},             {kLeadAssign, apply_lead_assign}};
+      {kLeadConvert, apply_lead_convert},             {kLeadAssign, apply_lead_assign},
+      {kQuoteCreate, apply_quote_create},             {kQuoteSubmit, apply_quote_submit},
+      {kQuoteApprove, apply_quote_approve},           {kQuoteReject, apply_quote_reject}};
   if (!m.args.is_object())
     return Result<MutationOutcome>::failure({invalid_args("args", "args must be an object")});
   // R9: a pipeline always has stages. A caller whose settings have not loaded yet (a fresh replica)

@@ -16,6 +16,10 @@
 //   lead.convert        {"id", "customer_id", "customer_code", "opportunity_id", "decision_maker_title",
 //                        "main_business", "tags":{…}, "opportunity_title"?, "expected_amount_fen"?}
 //   lead.assign         {"id", "owner_id", "base":{"owner_id": seen}}          R1/R33: manager (team) or admin
+//   quote.create        {"quote":{id, code, customer_id, opportunity_id?, quote_date?, lines:[{product_id,
+//                        quantity, discount_bp}]}}                              R20: priced from the price list
+//   quote.submit        {"id"}                                                  R20: approved or pending approval
+//   quote.approve       {"id", "note"?}  quote.reject {"id", "note"}           R20/R30: team manager or admin
 #pragma once
 
 #include <string>
@@ -41,6 +45,10 @@ inline constexpr std::string_view kOpportunityClose = "opportunity.close";
 inline constexpr std::string_view kLeadTouch = "lead.touch";
 inline constexpr std::string_view kLeadConvert = "lead.convert";
 inline constexpr std::string_view kLeadAssign = "lead.assign";
+inline constexpr std::string_view kQuoteCreate = "quote.create";
+inline constexpr std::string_view kQuoteSubmit = "quote.submit";
+inline constexpr std::string_view kQuoteApprove = "quote.approve";
+inline constexpr std::string_view kQuoteReject = "quote.reject";
 
 // Every name above, in catalogue order (docs, tests and the app's i18n table iterate it).
 const std::vector<std::string_view>& mutation_names();

@@ -67,6 +67,9 @@ class RecordView {
   // Users, for assignments (R1). knows_users() false = unknown here (the server decides).
   virtual bool knows_users() const { return false; }
   virtual std::optional<User> find_user(const Id& /*id*/) const { return std::nullopt; }
+  // The shared catalog ("product", "price_list": no owner, everyone reads it) for rules that price
+  // things (R20 quotes). nullopt = not known here: a replica keeps the client's prices optimistically.
+  virtual std::optional<std::vector<StoredRecord>> catalog(std::string_view /*type*/) const { return std::nullopt; }
 };
 
 // R33: rep = own records, manager = the team's (owner in the team, or the manager himself), admin = all.

@@ -5,6 +5,8 @@
 
 #include "core/dedup.h"
 #include "core/ids.h"
+#include "core/quotes.h"
+#include "core/time.h"
 #include "sync_fixtures.h"
 
 using namespace cl;
@@ -40,6 +42,12 @@ class ServerLikeView : public MapView {
     return out;
   }
   std::optional<std::uint32_t> pushing_device() const override { return device_; }
+  std::optional<std::vector<StoredRecord>> catalog(std::string_view type) const override {
+    std::vector<StoredRecord> out;
+    for (const auto& [key, rec] : records_)
+      if (key.first == type) out.push_back(rec);
+    return out;
+  }
   bool knows_users() const override { return true; }
   std::optional<User> find_user(const Id& id) const override {
     if (id == "gone") return User{"gone", "gone", "离职销售", Role::Rep, "t1", "", "", false};
@@ -220,6 +228,88 @@ TEST_CASE("lead.convert is held to the same new-customer rules (device code, dup
   auto dup = w.apply(mutation(3, kLeadConvert, args, 1), rep1());  // the lead's phone is rep8's customer's
   CHECK(has_code(dup.problems, "duplicate_customer"));
   CHECK(all_messages(dup.problems).find("某某医院") == std::string::npos);
+}
+
+namespace {
+
+// A customer of rep1's, a product on this year's price list at ¥1,000.00, as the server holds them.
+void seed_quote_world(ServerWorld& w) {
+  REQUIRE(w.apply(mutation(100, kCustomerCreate, {{"customer", new_customer("qc", 7, 50, "报价测试医院", "13600000001")}}), rep1()).ok());
+  Product p;
+  p.id = "p1";
+  p.model_code = "GK-14";
+  p.name = "骨科植入耗材";
+  w.records[{"product", "p1"}] = StoredRecord{"product", "p1", "", 1, false, encode(p)};
+  PriceList pl;
+  pl.id = "pl26";
+  pl.name = "2025 价目表";
+  pl.valid_from = Date{2025, 1, 1};
+  pl.valid_to = Date{2026, 12, 31};
+  pl.items = {PriceItem{"p1", Money{100000}}};
+  w.records[{"price_list", "pl26"}] = StoredRecord{"price_list", "pl26", "", 1, false, encode(pl)};
+}
+
+Json quote_args(const std::string& id, int discount_bp, std::int64_t client_price_fen = 1) {
+  return {{"quote", {{"id", id}, {"code", "BJ-" + id}, {"customer_id", "qc"},
+                     {"lines", Json::array({{{"product_id", "p1"}, {"quantity", 3}, {"discount_bp", discount_bp},
+                                             {"unit_list_price_fen", client_price_fen}}})}}}};
+}
+
+}  // namespace
+
+TEST_CASE("quote.create prices every line from the server's price list, never the client's numbers") {
+  ServerWorld w;
+  seed_quote_world(w);
+  auto r = w.apply(mutation(1, kQuoteCreate, quote_args("q1", 500)), rep1());
+  REQUIRE_MESSAGE(r.ok(), (r.problems.empty() ? "" : r.problems[0].message_en));
+  auto q = decode<Quote>(r.value.writes.at(0).data).value;
+  CHECK(q.status == QuoteStatus::Draft);
+  CHECK(q.price_list_id == "pl26");
+  CHECK(q.lines.at(0).unit_list_price.fen == 100000);  // not the 1 fen the client sent
+  CHECK(quote_totals(q).net.fen == 285000);             // 3 × ¥1,000 − 5 %
+  CHECK(q.valid_until == add_days(q.quote_date, default_settings().quote_validity_days));
+  CHECK(q.meta.owner_id == "rep1");
+  // Unknown product, no customer in scope, a back-dated price list: refused.
+  Json unknown = quote_args("q2", 0);
+  unknown["quote"]["lines"][0]["product_id"] = "nope";
+  CHECK(has_code(w.apply(mutation(2, kQuoteCreate, unknown), rep1()).problems, "product_not_on_price_list"));
+  CHECK(has_code(w.apply(mutation(3, kQuoteCreate, quote_args("q3", 0)), rep8()).problems, "not_found"));
+  Json old = quote_args("q4", 0);
+  old["quote"]["quote_date"] = "2024-06-01";
+  CHECK(has_code(w.apply(mutation(4, kQuoteCreate, old), rep1()).problems, "out_of_range"));
+}
+
+TEST_CASE("quote.submit: within the threshold approved at once, above it waits for the team's manager (R20)") {
+  ServerWorld w;
+  seed_quote_world(w);
+  REQUIRE(w.apply(mutation(1, kQuoteCreate, quote_args("small", 500)), rep1()).ok());
+  REQUIRE(w.apply(mutation(2, kQuoteCreate, quote_args("big", 2500)), rep1()).ok());
+  REQUIRE(w.apply(mutation(3, kQuoteSubmit, {{"id", "small"}}, 1), rep1()).ok());
+  CHECK(w.records.at({"quote", "small"}).data["status"] == "approved");
+  CHECK(w.records.at({"quote", "small"}).data.value("approved_by", std::string()).empty());
+  REQUIRE(w.apply(mutation(4, kQuoteSubmit, {{"id", "big"}}, 1), rep1()).ok());
+  CHECK(w.records.at({"quote", "big"}).data["status"] == "pending_approval");
+  CHECK(has_code(w.apply(mutation(5, kQuoteSubmit, {{"id", "big"}}, 2), rep1()).problems, "quote_not_draft"));
+  // The rep cannot approve their own; another team's manager cannot even see it; the team's manager can.
+  CHECK(has_code(w.apply(mutation(6, kQuoteApprove, {{"id", "big"}}, 2), rep1()).problems, "approver_not_allowed"));
+  CHECK(has_code(w.apply(mutation(7, kQuoteApprove, {{"id", "big"}}, 2), Actor{"manager2", Role::Manager, "t2"}).problems, "not_found"));
+  CHECK(has_code(w.apply(mutation(8, kQuoteReject, {{"id", "big"}}, 2), manager1()).problems, "reason_required"));
+  REQUIRE(w.apply(mutation(9, kQuoteApprove, {{"id", "big"}, {"note", "大客户，同意"}}, 2), manager1()).ok());
+  const Json& big = w.records.at({"quote", "big"}).data;
+  CHECK(big["status"] == "approved");
+  CHECK(big["approved_by"] == "manager1");
+  CHECK(big["approval_note"] == "大客户，同意");
+}
+
+TEST_CASE("a client's quote.create cannot claim an approval") {
+  ServerWorld w;
+  seed_quote_world(w);
+  Json a = quote_args("sneaky", 5000);
+  a["quote"]["status"] = "approved";
+  a["quote"]["approved_by"] = "manager1";
+  REQUIRE(w.apply(mutation(1, kQuoteCreate, a), rep1()).ok());
+  CHECK(w.records.at({"quote", "sneaky"}).data["status"] == "draft");
+  CHECK(w.records.at({"quote", "sneaky"}).data.value("approved_by", std::string()).empty());
 }
 
 }  // TEST_SUITE
