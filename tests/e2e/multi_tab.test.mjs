@@ -407,3 +407,64 @@ test('an outbox saved by the previous app version (one JSON value, IndexedDB v1)
     await context.close();
   }
 });
+
+test('three tabs: the syncing tab closes while its push is on the wire; the next tab resends and the server applies each change once', async () => {
+  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 800 } });
+  try {
+    const a = await openTab(context, true);
+    await waitField(a.page, (f) => f.leader);
+    const b = await openTab(context, false);
+    const c = await openTab(context, false);
+    const me = (await h.state(a.page)).user.id;
+    const clientId = (await field(a.page)).client_id;
+    const probe = await serverView('rep1', 'e2e-probe-3tabs');
+    const customerId = [...probe.records.entries()].filter(([k, v]) => k.startsWith('customer/') && v.owner_id === me)[1][0].split('/')[1];
+    const before = activitiesOf(probe.records, customerId).length;
+    const lastMid0 = (await serverView('rep1', clientId)).lastMid;
+    await openCustomer(b.page, customerId);
+    await openCustomer(c.page, customerId);
+
+    await context.setOffline(true);
+    await quickLog(b.page, 'visit');
+    await quickLog(c.page, 'call');
+    await waitField(a.page, (f) => f.pending === 2);
+
+    // The first push reaches the server, which applies it; its answer never comes back, because the
+    // syncing tab is closed while waiting for it.
+    let release;
+    const released = new Promise((r) => { release = r; });
+    let held = 0;
+    await context.route('**/api/v1/sync/push', async (route) => {
+      if (held++ === 0) {
+        await route.fetch();
+        await released;
+        try { await route.abort('connectionreset'); } catch (_) { /* the tab is gone */ }
+      } else {
+        await route.continue();
+      }
+    });
+    await context.setOffline(false);
+    await a.page.evaluate(() => window.closeloop.syncNow());
+    const deadline = Date.now() + 20000;
+    while (held === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(held, 1, 'the push went out');
+    await a.page.close();
+    release();
+
+    const leaders = async () => [(await field(b.page)).leader, (await field(c.page)).leader];
+    const until = Date.now() + 15000;
+    let l = await leaders();
+    while (l.filter(Boolean).length !== 1 && Date.now() < until) { await new Promise((r) => setTimeout(r, 200)); l = await leaders(); }
+    assert.equal(l.filter(Boolean).length, 1, `exactly one of the remaining tabs syncs: ${l}`);
+    const next = l[0] ? b : c;
+    await next.page.evaluate(() => window.closeloop.syncNow());
+    await waitField(b.page, (f) => f.pending === 0, 60000);
+    await waitField(c.page, (f) => f.pending === 0, 60000);
+    assert.ok(held >= 2, 'the new syncing tab pushed again');
+    const view = await serverView('rep1', clientId);
+    assert.equal(view.lastMid, lastMid0 + 2);
+    assert.equal(activitiesOf(view.records, customerId).length, before + 2, 'each change applied once');
+  } finally {
+    await context.close();
+  }
+});
