@@ -8,6 +8,7 @@
 #include "app/vm/replica_codec.h"
 #include "core/codec.h"
 #include "core/settings.h"
+#include "core/sha256.h"
 #include "sync/mutations.h"
 #include "vm_sync_fake_server.h"
 #include "vm_test_fixtures.h"
@@ -245,4 +246,74 @@ TEST_CASE("many pulled updates keep the stored page count bounded and a reload e
     CHECK(b->replica.customer(id)->name == a->replica.customer(id)->name);
   }
   CHECK(a->replica.customer("c4")->name == "客户第60版");
+}
+
+TEST_CASE("a file attached in a following tab is uploaded by the syncing tab before the advance that needs it") {
+  Device dev;
+  Opportunity o;
+  o.meta = {"o1", "rep1", 1, 1, 1, false};
+  o.customer_id = "c0";
+  o.title = "骨科耗材";
+  StageVisit v;
+  v.stage = 0;
+  v.entered_at = 1;
+  o.stages.push_back(v);
+  dev.server.put({"customer", "c0", "rep1", 1, false, encode(make_customer("c0", "杭州某医疗器械有限公司"))});
+  dev.server.put({"opportunity", "o1", "rep1", 1, false, encode(o)});
+  auto a = dev.open_tab(true);
+  dev.run({a.get()});
+  auto b = dev.open_tab(false);
+  REQUIRE(b->replica.opportunity("o1"));
+
+  const std::string pdf = "%PDF-1.4 需求确认书";
+  const std::string sha = sha256_hex(pdf);
+  EvidenceRef ev;
+  ev.sha256 = sha;
+  ev.file_name = "需求确认书.pdf";
+  ev.mime_type = "application/pdf";
+  ev.size_bytes = static_cast<std::int64_t>(pdf.size());
+  ev.kind = "需求确认书";
+  sync::Json args{{"id", "o1"}, {"from_stage", 0}, {"evidence", sync::Json::array({encode(ev)})}};
+  REQUIRE(b->client->submit("opportunity.advance", args, 1, dev.now, {{sha, ev.file_name, ev.mime_type, pdf}}).ok());
+  CHECK(dev.db.evidence.size() == 1);            // stored with the intent, in the same transaction
+  dev.server.request_log.clear();
+  a->client->storage_changed(dev.now);
+  dev.run({a.get(), b.get()});
+  REQUIRE(dev.server.request_log.size() >= 2);
+  CHECK(dev.server.request_log[0] == "PUT /api/v1/evidence/" + sha);
+  CHECK(dev.server.request_log[1] == "POST /api/v1/sync/push");
+  CHECK(dev.server.evidence.count(sha) == 1);
+  CHECK(dev.db.evidence.empty());
+  CHECK(b->transport.queue.empty());
+  b->client->storage_changed(dev.now);
+  dev.run({a.get(), b.get()});
+  CHECK(b->client->status().evidence_pending == 0);   // the follower sees the file has gone up
+  CHECK(b->client->status().pending == 0);
+  CHECK(b->replica.opportunity("o1")->stages.back().stage == 1);
+}
+
+TEST_CASE("a rejection shown in every tab can be dismissed in a following tab, and is gone everywhere") {
+  Device dev;
+  auto a = dev.open_tab(true);
+  dev.run({a.get()});
+  auto b = dev.open_tab(false);
+  // A customer without its required fields: the server refuses it (the client's own check is
+  // bypassed by writing the entry the way another app version would have).
+  sync::Json bad = create_args("cx", "丙医院", "KH-1-0009");
+  REQUIRE(b->client->submit("customer.create", bad, 0, dev.now).ok());
+  dev.server.settings.required_customer_fields.push_back("address");   // stricter server rules
+  a->client->storage_changed(dev.now);
+  dev.run({a.get(), b.get()});
+  REQUIRE(a->client->status().rejected == 1);
+  b->client->storage_changed(dev.now);
+  dev.run({a.get(), b.get()});
+  REQUIRE(b->client->issues().size() == 1);
+  const auto mid = b->client->issues()[0].mid;
+  CHECK(mid > 0);
+  CHECK(b->client->dismiss(mid, dev.now));
+  CHECK(dev.db.outbox.empty());
+  a->client->storage_changed(dev.now);
+  dev.run({a.get(), b.get()});
+  CHECK(a->client->issues().empty());
+  CHECK(a->client->status().rejected == 0);
 }
