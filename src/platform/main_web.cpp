@@ -9,11 +9,13 @@
 #include <cmath>
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include <imgui.h>
 #include <imgui_impl_opengl3.h>
 
 #include "app/shell/app_entry.h"
+#include "app/vm/field_app.h"
 #include "platform/browser.h"
 #include "platform/http.h"
 #include "platform/platform_internal.h"
@@ -29,6 +31,21 @@ double g_awake_until = 0;     // keep rendering until then (tooltips, hover, set
 int g_frames = 0;
 double g_last_frame_ms = 0;
 int g_fb_w = 0, g_fb_h = 0;
+
+// Benchmarks (issue 5, bench/web_*.js). "Interactive": the first frame drawn with the signed-in
+// user's replica in memory (loaded from IndexedDB), marked once per page load as the performance mark
+// "closeloop-interactive" (its startTime counts from navigation start). The frame recorder keeps the
+// CPU time of every frame (performance.now() around frame()) while switched on — off by default, so
+// a normal session pays one branch per frame.
+bool g_interactive_marked = false;
+bool g_frame_log_on = false;
+std::vector<float> g_frame_log;        // ms per frame, in order, while recording
+constexpr std::size_t kFrameLogMax = 100000;
+
+EM_JS(void, js_mark_interactive, (), {
+  performance.mark("closeloop-interactive");
+  if (window.closeloop) window.closeloop.interactiveAt = performance.now();
+});
 
 // Long enough for ImGui's hover delays and tooltip fades to finish before the loop pauses.
 constexpr double kAwakeAfterEventMs = 1000;
@@ -55,11 +72,22 @@ app::FrameFacts measure() {
 
 EM_JS(void, js_frame_done, (int n, double ms), { Module.clPlatform.frame(n, ms); });
 EM_JS(void, js_init, (), { Module.clPlatform.init(); });
+EM_JS(void, js_install_frame_times, (), {
+  window.closeloop.frameTimes = {
+    start: function () { Module._cl_frame_log(1); },
+    stop: function () {
+      Module._cl_frame_log(0);
+      const n = Module._cl_frame_log_size(), p = Module._cl_frame_log_data() >> 2;
+      return Array.from(HEAPF32.subarray(p, p + n));
+    },
+  };
+});
 
 void frame() {
   if (g_in_frame) return;  // re-entrancy: focus() inside a frame fires events synchronously
   if (!fonts_ready()) return;
   const double t0 = now();
+  const bool replica_in_memory = app::field_app() != nullptr;
   g_in_frame = true;
   const app::FrameFacts facts = measure();
   ImGuiIO& io = ImGui::GetIO();
@@ -87,7 +115,13 @@ void frame() {
   input_after_frame();
   g_in_frame = false;
   ++g_frames;
-  js_frame_done(g_frames, now() - t0);
+  const double frame_ms = now() - t0;
+  if (g_frame_log_on && g_frame_log.size() < kFrameLogMax) g_frame_log.push_back(static_cast<float>(frame_ms));
+  if (replica_in_memory && !g_interactive_marked) {
+    g_interactive_marked = true;
+    js_mark_interactive();
+  }
+  js_frame_done(g_frames, frame_ms);
 }
 
 void loop_tick() {
@@ -156,6 +190,15 @@ EMSCRIPTEN_KEEPALIVE void cl_set_lang(const char* code) {
   dp::wake();
 }
 
+// Frame recorder (benchmarks): window.closeloop.frameTimes.start() clears and starts recording,
+// .stop() stops and returns the recorded frame CPU times in ms.
+EMSCRIPTEN_KEEPALIVE void cl_frame_log(int on) {
+  dp::g_frame_log_on = on != 0;
+  if (on) dp::g_frame_log.clear();
+}
+EMSCRIPTEN_KEEPALIVE int cl_frame_log_size() { return static_cast<int>(dp::g_frame_log.size()); }
+EMSCRIPTEN_KEEPALIVE const float* cl_frame_log_data() { return dp::g_frame_log.data(); }
+
 // window.closeloop.state(): the app's fields plus what only the platform knows.
 EMSCRIPTEN_KEEPALIVE const char* cl_state_json() {
   static std::string out;
@@ -208,6 +251,7 @@ int main() {
   dp::text_install(ImGui::GetCurrentContext());
   ImGui_ImplOpenGL3_Init("#version 300 es");
   dp::js_init();
+  dp::js_install_frame_times();
   emscripten_set_main_loop(dp::loop_tick, 0, false);
   return 0;
 }

@@ -18,6 +18,8 @@
 namespace cl::app {
 
 std::string normalize_search_text(std::string_view text);
+// The same, appended to `out` (builds a key without a temporary per field).
+void append_normalized(std::string& out, std::string_view text);
 
 // Fields joined by a separator no query can contain, so a match never spans two fields:
 // name, code, phone, decision maker, contacts (names and phones), address.

@@ -1,0 +1,60 @@
+// Issue 5 benchmark 1: cold start to the first interactive frame with N customers (+ N activities)
+// in the local replica, against the same start with an empty replica. Targets: ≤ 1 s, and ≤ 1.5× the
+// empty-replica start.
+//
+// The profile comes from a finished first sync (session token in localStorage, replica in IndexedDB,
+// app shell in the service worker's cache — a returning user). One run: a new browser process on that
+// profile opens #/customers; the app marks "closeloop-interactive" (src/platform/main_web.cpp) on the
+// first frame drawn with the replica in memory, and the mark's startTime counts from navigation start.
+// The run also checks that the replica really holds the customers at that moment.
+'use strict';
+const L = require('./web_lib');
+
+async function coldStartOnce(profile, base, expectCustomers) {
+  const { context, page } = await L.openApp(profile, base);
+  try {
+    const r = await page.evaluate(async ({ expectCustomers }) => {
+      const t0 = performance.now();
+      for (;;) {
+        const m = performance.getEntriesByName('closeloop-interactive');
+        if (m.length) {
+          const f = window.closeloop.field ? window.closeloop.field() : null;
+          const nav = performance.getEntriesByType('navigation')[0];
+          return { interactiveMs: m[0].startTime, customers: f ? f.customers : -1,
+                   domContentLoaded: nav ? nav.domContentLoadedEventEnd : 0, screen: window.closeloop.state().screen };
+        }
+        if (performance.now() - t0 > 60000) return { error: 'no interactive mark in 60 s' };
+        await new Promise((res) => setTimeout(res, 10));
+      }
+    }, { expectCustomers });
+    if (r.error) throw new Error(r.error);
+    if (r.customers < expectCustomers) throw new Error(`interactive with ${r.customers} customers, expected ${expectCustomers}`);
+    return r;
+  } finally {
+    await context.close();
+  }
+}
+
+// Returns the median interactive time (ms from navigation start).
+async function measure(profile, base, expectCustomers, runs, label) {
+  await coldStartOnce(profile, base, expectCustomers);  // warm-up: service worker installed, code cache written
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    const r = await coldStartOnce(profile, base, expectCustomers);
+    times.push(r.interactiveMs);
+    L.log(`cold start ${label} run ${i + 1}/${runs}: interactive at ${r.interactiveMs.toFixed(0)} ms (${r.customers} customers in the replica)`);
+  }
+  return L.median(times);
+}
+
+// fullProfile: a profile after rep1's first sync (N customers); emptyProfile: after an empty user's.
+async function run({ base, n, runs, fullProfile, emptyProfile }) {
+  const empty = await measure(emptyProfile, base, 0, runs, 'empty replica');
+  const full = await measure(fullProfile, base, n, runs, `${n} customers`);
+  L.report('cold start, empty replica → interactive', empty, 'ms', '(baseline)', `runs=${runs}`);
+  L.report(`cold start, ${n} customers (+${n} activities) → interactive`, full, 'ms', '≤ 1000 ms', `runs=${runs}`);
+  L.report(`cold start ratio ${n} customers / empty`, full / empty, '×', '≤ 1.5×', '');
+  return { empty, full };
+}
+
+module.exports = { run, coldStartOnce };
