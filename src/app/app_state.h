@@ -37,7 +37,8 @@ struct AppState {
   int missing_glyphs = 0;       // filled by the platform font tracker
   // Where named widgets were drawn this frame (CSS px), so browser tests can click a canvas
   // (a canvas has no DOM). Filled by ui::mark_target; exposed as window.closeloop.state().targets.
-  struct Rect { float x = 0, y = 0, w = 0, h = 0; };
+  // x,y,w,h: the item; vy,vh: the part of it not clipped by its window (scrolled / covered).
+  struct Rect { float x = 0, y = 0, w = 0, h = 0, vy = 0, vh = 0; };
   std::map<std::string, Rect> targets;
 };
 

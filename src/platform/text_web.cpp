@@ -32,9 +32,12 @@ EM_JS(char*, js_clipboard_text, (), {
 });
 EM_JS(void, js_set_clipboard, (const char* text), { Module.clPlatform.setClipboard(UTF8ToString(text)); });
 
-void set_ime_data(ImGuiContext*, ImGuiViewport*, ImGuiPlatformImeData* data) {
+float g_caret_scroll = 0;         // the active window's scroll when g_caret was measured
+
+void set_ime_data(ImGuiContext* ctx, ImGuiViewport*, ImGuiPlatformImeData* data) {
   const bool want = data->WantVisible || data->WantTextInput;
   g_caret = data->InputPos;
+  g_caret_scroll = ctx && ctx->ActiveIdWindow ? ctx->ActiveIdWindow->Scroll.y : 0.0f;
   g_caret_line_h = data->InputLineHeight;
   if (want != g_text_wanted || want) js_set_text_input(want ? 1 : 0, g_caret.x, g_caret.y, g_caret_line_h);
   g_text_wanted = want;
@@ -50,14 +53,33 @@ const char* get_clipboard(ImGuiContext*) {
 void set_clipboard(ImGuiContext*, const char* text) { js_set_clipboard(text ? text : ""); }
 
 // iPad keyboard / small viewport: keep the field being typed in visible by scrolling its window.
+// The limit is the visible part of the field's own window (a form's scrolling child ends above its
+// footer and the tab bar), not the display: a half-clipped field is as bad as a covered one.
 void keep_caret_visible() {
   ImGuiContext& g = *ImGui::GetCurrentContext();
   if (!g_text_wanted || !g.ActiveIdWindow) return;
-  const float bottom = ImGui::GetIO().DisplaySize.y;
-  const float caret_bottom = g_caret.y + g_caret_line_h + 8.0f;
+  // Only when the keyboard moves (display height changes) or another field becomes active, for a few
+  // frames while the layout settles — so a finger scrolling the form is not fought every frame.
+  static float last_h = -1.0f;
+  static ImGuiID last_id = 0;
+  static int follow = 0;
+  if (ImGui::GetIO().DisplaySize.y != last_h || g.ActiveId != last_id) follow = 4;
+  last_h = ImGui::GetIO().DisplaySize.y;
+  last_id = g.ActiveId;
+  if (follow <= 0) return;
+  --follow;
   ImGuiWindow* w = g.ActiveIdWindow;
-  if (caret_bottom > bottom && w->ScrollMax.y > 0.0f)
+  const float bottom = ImMin(ImGui::GetIO().DisplaySize.y, w->InnerClipRect.Max.y);
+  const float top = w->InnerClipRect.Min.y;
+  const float pad = ImGui::GetStyle().FramePadding.y + 4.0f;   // the whole frame, not just the text line
+  // g_caret is from the previous frame: correct it for any scroll applied since.
+  const float caret_y = g_caret.y - (w->Scroll.y - g_caret_scroll);
+  const float caret_top = caret_y - pad, caret_bottom = caret_y + g_caret_line_h + pad;
+  if (w->ScrollMax.y <= 0.0f || bottom <= top) return;
+  if (caret_bottom > bottom)
     ImGui::SetScrollY(w, ImMin(w->ScrollMax.y, w->Scroll.y + (caret_bottom - bottom)));
+  else if (caret_top < top)
+    ImGui::SetScrollY(w, ImMax(0.0f, w->Scroll.y - (top - caret_top)));
 }
 
 }  // namespace

@@ -245,7 +245,16 @@ Module.clPlatform = (function () {
     if (replace) history.replaceState(null, '', h); else history.pushState(null, '', h);
   };
   P.setTitle = function (t) { document.title = t; };
-  P.tel = function (number) { window.location.href = 'tel:' + number.replace(/[^0-9+]/g, ''); };
+  // One-tap dial (R8): a real tel: link clicked inside the tap's gesture — the phone/tablet hands it
+  // to the dialer; it stays an ordinary link navigation the page (and a browser test) can observe.
+  P.tel = function (number) {
+    const a = document.createElement('a');
+    a.href = 'tel:' + number.replace(/[^0-9+]/g, '');
+    a.style.display = 'none';
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+  };
   P.openUrl = function (url) { window.open(url, '_blank', 'noopener'); };
   P.logout = function () { if (window.closeloopShell) window.closeloopShell.logout(); };
   P.setPageLang = function (code) { if (window.closeloopShell) window.closeloopShell.setLang(code, true); };
@@ -253,9 +262,12 @@ Module.clPlatform = (function () {
   // ---------------------------------------------------------------------------------------------
   // Files: picker (camera on tablets) → bytes into wasm; download from bytes.
   // ---------------------------------------------------------------------------------------------
+  function asIs(file) { return file.arrayBuffer().then(function (b) { return { bytes: b, type: file.type }; }); }
   function downscale(file) {
-    if (!/^image\//.test(file.type) || !window.createImageBitmap) return file.arrayBuffer().then(function (b) { return { bytes: b, type: file.type }; });
-    return createImageBitmap(file).then(function (bmp) {
+    if (!/^image\//.test(file.type) || !window.createImageBitmap) return asIs(file);
+    // A photo the browser cannot decode (HEIC on some tablets) is kept as it is, never dropped.
+    return createImageBitmap(file).catch(function () { return null; }).then(function (bmp) {
+      if (!bmp) return asIs(file);
       const max = 2048, s = Math.min(1, max / Math.max(bmp.width, bmp.height));
       if (s >= 1) return file.arrayBuffer().then(function (b) { return { bytes: b, type: file.type }; });
       const c = document.createElement('canvas');

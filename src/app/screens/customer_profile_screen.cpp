@@ -100,7 +100,9 @@ void draw_customer_profile(ScreenContext& ctx) {
     ImGui::PushID(o.meta.id.c_str());
     const int stage = o.stages.empty() ? 0 : o.stages.back().stage;
     std::string line = o.title + "  " + format_yuan(o.expected_amount) + "  (" + std::to_string(stage + 1) + "/5)";
+    ImGui::PushStyleVar(ImGuiStyleVar_SelectableTextAlign, ImVec2(0.0f, 0.5f));
     if (ImGui::Selectable(line.c_str(), false, 0, ImVec2(0, ui::row_height()))) ctx.navigate("opportunities/" + o.meta.id);
+    ImGui::PopStyleVar();
     ImGui::PopID();
   }
 

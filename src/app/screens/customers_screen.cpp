@@ -3,6 +3,8 @@
 // what the visible ones cost), and the way to the new-customer form. Works offline.
 #include <imgui.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -10,20 +12,49 @@
 #include "app/screens/field_common.h"
 #include "app/screens/screen.h"
 #include "app/ui/widgets.h"
+#include "app/vm/customer_export.h"
+#include "platform/browser.h"
+#include "platform/files.h"
 
 namespace cl::app {
 namespace {
 
-// A combo over `values` with an "all" entry; returns true on change.
-bool filter_combo(const char* id, const char* all_label, const std::vector<std::string>& values, std::string& value) {
-  bool changed = false;
-  if (ImGui::BeginCombo(id, value.empty() ? all_label : value.c_str())) {
-    if (ImGui::Selectable(all_label, value.empty())) { value.clear(); changed = true; }
-    for (const auto& v : values)
-      if (ImGui::Selectable(v.c_str(), v == value)) { value = v; changed = true; }
-    ImGui::EndCombo();
+// Long-press (touch) or right click on a row: the quick actions where the rep already is (R8).
+void row_context_menu(ScreenContext& ctx, FieldApp& app, const CustomerRow& r, int i) {
+  if (!ImGui::BeginPopupContextItem("##row_ctx")) return;
+  const std::string prefix = i == 0 ? "customers.ctx." : "";
+  ImGui::TextDisabled("%s", r.name.c_str());
+  ImGui::Separator();
+  const ImVec2 size(std::max(220.0f, ImGui::CalcTextSize(r.name.c_str()).x), ui::row_height());
+  if (ImGui::Selectable(tr("customers.ctx_open"), false, 0, size)) ctx.navigate("customers/" + r.id);
+  if (!prefix.empty()) ui::mark_target(prefix + "open");
+  if (!r.phone.empty()) {
+    if (ImGui::Selectable((std::string(tr("customers.ctx_dial")) + "  " + r.phone).c_str(), false, 0, size)) platform::open_tel(r.phone);
+    if (!prefix.empty()) ui::mark_target(prefix + "dial");
+    if (ImGui::Selectable(tr("customers.ctx_copy_phone"), false, 0, size)) {
+      platform::copy_to_clipboard(r.phone);
+      ui::toast(tr("common.copied"));
+    }
+    if (!prefix.empty()) ui::mark_target(prefix + "copy_phone");
   }
-  return changed;
+  if (ImGui::Selectable(tr("customers.ctx_log_visit"), false, 0, size)) {
+    auto res = app.quick_log.handle(QuickLog{r.id, "", ActivityKind::Visit, ""}, tr(quick_log_default_key(ActivityKind::Visit)),
+                                    app.sync, app.ids, app.user_id, field::now());
+    ui::toast(res.ok() ? tr("profile.quick_log_saved") : field::problem_text(res.problems.front()).c_str());
+  }
+  if (!prefix.empty()) ui::mark_target(prefix + "log_visit");
+  ImGui::EndPopup();
+}
+
+// R35 / issue 5: the list as filtered on screen, as a CSV download (inside the tap's gesture frame).
+void export_csv(FieldApp& app) {
+  const std::string csv = customers_csv(app.replica, app.customer_list, current_lang());
+  platform::download_file(customers_csv_name(field::now(), current_lang()), "text/csv;charset=utf-8", csv.data(), csv.size());
+  static std::string msg;
+  char buf[96];
+  std::snprintf(buf, sizeof buf, tr("customers.exported_fmt"), static_cast<int>(app.customer_list.count()));
+  msg = buf;
+  ui::toast(msg.c_str());
 }
 
 void draw_customers(ScreenContext& ctx) {
@@ -56,19 +87,35 @@ void draw_customers(ScreenContext& ctx) {
     lists_revision = app->replica.revision();
   }
   ImGui::SetNextItemWidth(combo_w);
-  filter_combo("##region", tr("customers.filter_region_all"), regions, f.region);
+  field::filter_combo("##region", tr("customers.filter_region_all"), regions, f.region, "customers.filter.region");
   ImGui::SameLine();
   ImGui::SetNextItemWidth(combo_w);
-  filter_combo("##owner", tr("customers.filter_owner_all"), owners, f.owner_id);
+  field::filter_combo("##owner", tr("customers.filter_owner_all"), owners, f.owner_id, "customers.filter.owner");
   ImGui::SameLine();
   ImGui::SetNextItemWidth(combo_w);
-  static const std::vector<std::string> types = {"三甲医院", "民营诊所", "经销商"};
-  if (filter_combo("##type", tr("customers.filter_type_all"), types, f.tag_value))
+  // R7 tag filter: the customer-type values the company configured (settings), not a fixed list.
+  const std::vector<std::string>& types = field::tag_values(*app, "customer_type");
+  if (field::filter_combo("##type", tr("customers.filter_type_all"), types, f.tag_value, "customers.filter.type"))
     f.tag_group = f.tag_value.empty() ? "" : "customer_type";
+  if (!ctx.compact) {
+    ImGui::SameLine();
+    if (ui::touch_button(tr("customers.export_csv"))) export_csv(*app);
+    ui::mark_target("customers.export_csv");
+  }
 
   app->customer_list.refresh(app->replica, f);
+  if (ctx.compact) {
+    if (ui::touch_button(tr("customers.export_csv"))) export_csv(*app);
+    ui::mark_target("customers.export_csv");
+    ImGui::SameLine();
+  }
+  ImGui::AlignTextToFramePadding();
   ImGui::TextDisabled(tr("customers.count_fmt"), static_cast<int>(app->customer_list.count()),
                       static_cast<int>(app->customer_list.total()));
+  if (ctx.touch) {
+    ImGui::SameLine();
+    ImGui::TextDisabled("· %s", tr("customers.ctx_hint"));
+  }
   if (app->customer_list.total() == 0 && app->sync.status().first_sync)
     ImGui::TextDisabled("%s", tr("customers.first_sync"));
 
@@ -95,6 +142,7 @@ void draw_customers(ScreenContext& ctx) {
         if (ImGui::Selectable(label.c_str(), false, ImGuiSelectableFlags_SpanAllColumns, ImVec2(0, row_h)))
           ctx.navigate("customers/" + r.id);
         if (i == 0) ui::mark_target("customers.row0");
+        row_context_menu(ctx, *app, r, i);
         ImGui::PopID();
         ImGui::TableNextColumn(); ImGui::TextUnformatted(r.code.c_str());
         ImGui::TableNextColumn(); ImGui::TextUnformatted(r.decision_maker.c_str());
@@ -113,6 +161,7 @@ void draw_customers(ScreenContext& ctx) {
         const ImVec2 pos = ImGui::GetCursorPos();
         if (ImGui::Selectable("##row", false, 0, ImVec2(0, row_h - 2))) ctx.navigate("customers/" + r.id);
         if (i == 0) ui::mark_target("customers.row0");
+        row_context_menu(ctx, *app, r, i);
         ImGui::SetCursorPos(ImVec2(pos.x + 4, pos.y + 2));
         const bool pending = app->sync.is_pending_record("customer", r.id);
         ImGui::Text("%s%s", r.name.c_str(), pending ? "  ·" : "");

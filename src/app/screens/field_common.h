@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "app/screens/screen.h"
 #include "app/vm/field_app.h"
@@ -19,6 +20,15 @@ const std::string& problem_text(const Problem& p);
 std::string format_datetime(Instant t);    // Beijing "2026-11-27 13:05"
 std::string format_dwell(Instant ms);      // "3天4小时" / "3d 4h"
 const char* activity_kind_label(ActivityKind k);
+// A filter drop-down over `values` with an "all" entry; true on change. `target` names the combo and
+// its items ("<target>.all", "<target>.<i>") for the browser tests.
+bool filter_combo(const char* id, const char* all_label, const std::vector<std::string>& values, std::string& value,
+                  const std::string& target);
+// The values of tag group `group` for a filter: the company's configured ones first, then any other
+// value customers in the replica carry (imported data predates a settings change). Cached per revision.
+const std::vector<std::string>& tag_values(const FieldApp& app, const std::string& group);
+// Where the field app's company settings came from (GET /api/v1/settings, device cache, defaults).
+const char* settings_source();
 // Error text in red under a field.
 void field_error(const Problem* p);
 

@@ -4,6 +4,7 @@
 #include <imgui.h>
 
 #include <string>
+#include <vector>
 
 #include "app/i18n.h"
 #include "app/screens/field_common.h"
@@ -14,6 +15,8 @@ namespace cl::app {
 namespace {
 
 void column_items(ScreenContext& ctx, FieldApp& app, const LifecycleColumn& col, int max_rows) {
+  ImGui::PushStyleVar(ImGuiStyleVar_SelectableTextAlign, ImVec2(0.0f, 0.5f));
+  struct Pop { ~Pop() { ImGui::PopStyleVar(); } } pop;
   int shown = 0;
   for (const auto& id : col.customer_ids) {
     if (shown++ >= max_rows) {
@@ -24,6 +27,7 @@ void column_items(ScreenContext& ctx, FieldApp& app, const LifecycleColumn& col,
     if (!c) continue;
     ImGui::PushID(id.c_str());
     if (ImGui::Selectable(c->name.c_str(), false, 0, ImVec2(0, ui::row_height()))) ctx.navigate("customers/" + id);
+    if (shown == 1) ui::mark_target("board.col" + std::to_string(static_cast<int>(col.stage)) + ".first");
     ImGui::PopID();
   }
 }
@@ -32,11 +36,33 @@ void draw_board(ScreenContext& ctx) {
   FieldApp* app = field::require(ctx);
   if (!app) return;
   LifecycleFilter& f = app->board_filter;
-  ImGui::SetNextItemWidth(200);
-  ui::input_text_with_hint("##board_region", tr("board.region_hint"), f.region);
+  // R7 filters: region (typed or picked), customer type (the company's tag values), owner.
+  const float combo_w = ctx.compact ? (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x * 2) / 3 : 170.0f;
+  static std::vector<std::string> regions, owners;
+  static std::uint64_t lists_revision = ~0ull;
+  if (lists_revision != app->replica.revision()) {
+    app->customer_list.refresh(app->replica, app->customer_filter);
+    regions = app->customer_list.regions();
+    owners = app->customer_list.owners();
+    lists_revision = app->replica.revision();
+  }
+  ImGui::SetNextItemWidth(combo_w);
+  field::filter_combo("##board_region", tr("customers.filter_region_all"), regions, f.region, "board.filter.region");
   ImGui::SameLine();
+  const std::vector<std::string>& types = field::tag_values(*app, "customer_type");
+  std::string type = f.tags.count("customer_type") ? f.tags["customer_type"] : std::string();
+  ImGui::SetNextItemWidth(combo_w);
+  if (field::filter_combo("##board_type", tr("customers.filter_type_all"), types, type, "board.filter.type")) {
+    if (type.empty()) f.tags.erase("customer_type");
+    else f.tags["customer_type"] = type;
+  }
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(combo_w);
+  field::filter_combo("##board_owner", tr("board.filter_owner_all"), owners, f.owner_id, "board.filter.owner");
+  if (!ctx.compact) ImGui::SameLine();
   bool mine = f.owner_id == app->user_id;
   if (ImGui::Checkbox(tr("board.only_mine"), &mine)) f.owner_id = mine ? app->user_id : "";
+  ui::mark_target("board.only_mine");
   const LifecycleBoard& b = app->board.load(app->replica, app->settings, f, field::now());
   ImGui::TextDisabled(tr("board.total_fmt"), static_cast<int>(b.total));
   const int max_rows = 200;  // a column is a summary; the customers list is the place to search

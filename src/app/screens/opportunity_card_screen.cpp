@@ -15,6 +15,83 @@
 namespace cl::app {
 namespace {
 
+std::string g_amount_text;     // the amount editor's text (yuan)
+Id g_amount_for;               // card it belongs to ("" = editor closed)
+
+std::string stage_name(const OpportunityCardVM& card, int i) {
+  const auto& s = card.stages()[static_cast<std::size_t>(i)];
+  return std::to_string(i + 1) + " " + (current_lang() == Lang::En ? s.name_en : s.name_zh);
+}
+
+// Guarded money field: sent with the amount shown (the conflict rule compares it with the server's).
+void amount_row(ScreenContext& ctx, FieldApp& app, OpportunityCardVM& card) {
+  const Opportunity& o = card.opportunity();
+  ImGui::AlignTextToFramePadding();
+  ImGui::Text("%s: %s", tr("card.expected_amount"), format_yuan(o.expected_amount).c_str());
+  if (app.sync.is_pending_record("opportunity", o.meta.id)) {
+    ImGui::SameLine();
+    ImGui::TextColored(ImVec4(0.8f, 0.5f, 0.0f, 1), "· %s", tr("sync.pending"));
+  }
+  if (o.status != OpportunityStatus::Open) return;
+  ImGui::SameLine();
+  if (g_amount_for != o.meta.id) {
+    if (ui::touch_button(tr("card.edit_amount"))) {
+      g_amount_for = o.meta.id;
+      g_amount_text = format_plain(o.expected_amount);
+    }
+    ui::mark_target("card.edit_amount");
+    return;
+  }
+  ImGui::SetNextItemWidth(ctx.compact ? 180.0f : 220.0f);
+  ui::input_text_with_hint("##amount", tr("card.amount_hint"), g_amount_text, ImGuiInputTextFlags_CharsDecimal);
+  ui::mark_target("card.amount_input");
+  ImGui::SameLine();
+  if (ui::touch_button(tr("common.save"))) {
+    auto amount = parse_yuan(g_amount_text);
+    if (!amount) {
+      ui::toast(tr("card.amount_invalid"));
+    } else if (card.handle(UpdateExpectedAmount{*amount}, app.sync, field::now())) {
+      ui::toast(tr("card.amount_saved"));
+      g_amount_for.clear();
+    }
+  }
+  ui::mark_target("card.save_amount");
+  ImGui::SameLine();
+  if (ui::touch_button(tr("common.cancel"))) g_amount_for.clear();
+}
+
+// R10: back to an earlier stage, with a reason (the VM refuses without one and says so).
+void move_back_panel(ScreenContext& ctx, FieldApp& app, OpportunityCardVM& card) {
+  if (!card.can_move_back()) return;
+  if (card.move_back_to < 0) {
+    if (ui::touch_button(tr("card.move_back"))) card.move_back_to = card.current_stage() - 1;
+    ui::mark_target("card.move_back");
+    return;
+  }
+  ImGui::SeparatorText(tr("card.move_back"));
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted(tr("card.move_back_to"));
+  for (int i = 0; i < card.current_stage(); ++i) {
+    ImGui::SameLine();
+    const bool on = card.move_back_to == i;
+    if (on) ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.16f, 0.43f, 0.78f, 1));
+    if (on) ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 1, 1, 1));
+    if (ui::touch_button((stage_name(card, i) + "##back" + std::to_string(i)).c_str())) card.move_back_to = i;
+    ui::mark_target("card.move_back_to." + std::to_string(i));
+    if (on) ImGui::PopStyleColor(2);
+  }
+  ImGui::SetNextItemWidth(std::min(ImGui::GetContentRegionAvail().x, 560.0f));
+  ui::input_text_with_hint("##back_reason", tr("card.move_back_reason_hint"), card.move_back_reason);
+  ui::mark_target("card.move_back_reason");
+  if (ui::touch_button(tr("card.move_back_confirm"), ImVec2(ctx.compact ? ImGui::GetContentRegionAvail().x * 0.6f : 0, 0))) {
+    if (card.handle(MoveBackStage{card.move_back_to, card.move_back_reason}, app.replica, app.sync, app.user_name, field::now()))
+      ui::toast(tr("card.moved_back"));
+  }
+  ui::mark_target("card.move_back_confirm");
+  ImGui::SameLine();
+  if (ui::touch_button((std::string(tr("common.cancel")) + "##back_cancel").c_str())) card.move_back_to = -1;
+}
+
 void stage_bar(ScreenContext& ctx, const OpportunityCardVM& card) {
   const auto& stages = card.stages();
   const int n = static_cast<int>(stages.size());
@@ -66,10 +143,11 @@ void draw_opportunity_card(ScreenContext& ctx) {
   ImGui::TextWrapped("%s", o.title.c_str());
   ImGui::PopFont();
   if (ImGui::Selectable(card.customer_name().c_str(), false, 0, ImVec2(0, 0))) ctx.navigate("customers/" + o.customer_id);
-  ImGui::Text("%s: %s", tr("card.expected_amount"), format_yuan(o.expected_amount).c_str());
-  if (app->sync.is_pending_record("opportunity", id)) {
-    ImGui::SameLine();
-    ImGui::TextColored(ImVec4(0.8f, 0.5f, 0.0f, 1), "· %s", tr("sync.pending"));
+  amount_row(ctx, *app, card);
+  if (o.status != OpportunityStatus::Open) {   // closed meanwhile (maybe on another device): say so
+    ImGui::TextColored(o.status == OpportunityStatus::Won ? ImVec4(0.2f, 0.55f, 0.25f, 1) : ImVec4(0.6f, 0.3f, 0.1f, 1),
+                       "%s %s  %s", tr("card.closed"), tr(o.status == OpportunityStatus::Won ? "opportunities.won" : "opportunities.lost"),
+                       o.close_reason.c_str());
   }
   ImGui::Spacing();
   stage_bar(ctx, card);
@@ -98,9 +176,11 @@ void draw_opportunity_card(ScreenContext& ctx) {
     };
     if (ui::touch_button(tr("common.pick_file"))) platform::pick_file("application/pdf,image/*", false, on_file);
     ui::mark_target("card.pick_file");
-    ImGui::SameLine();
-    if (ui::touch_button(tr("common.take_photo"))) platform::pick_file("image/*", true, on_file);
-    ui::mark_target("card.take_photo");
+    if (ctx.touch) {   // tablets and phones: straight to the back camera (capture="environment")
+      ImGui::SameLine();
+      if (ui::touch_button(tr("common.take_photo"))) platform::pick_file("image/*", true, on_file);
+      ui::mark_target("card.take_photo");
+    }
     ImGui::Spacing();
     std::string advance = std::string(tr("card.advance")) + " → " +
                           (current_lang() == Lang::En ? card.stages()[card.current_stage() + 1].name_en
@@ -113,6 +193,8 @@ void draw_opportunity_card(ScreenContext& ctx) {
   } else if (o.status == OpportunityStatus::Open) {
     ImGui::TextDisabled("%s", tr("card.last_stage"));
   }
+  if (!ctx.compact && card.can_advance() && card.move_back_to < 0 && card.can_move_back()) ImGui::SameLine();
+  move_back_panel(ctx, *app, card);
   for (const auto& p : card.problems()) field::field_error(&p);
 
   // R12: the summary for the customer after the latest move.
@@ -121,6 +203,12 @@ void draw_opportunity_card(ScreenContext& ctx) {
     ImGui::TextWrapped("%s", card.summary_text().c_str());
     ui::copy_button("##copy_summary", card.summary_text());
     ui::mark_target("card.copy_summary");
+    ImGui::SameLine();
+    if (ui::touch_button(tr("card.download_summary"))) {
+      const std::string& text = card.summary_text();
+      platform::download_file(o.title + ".txt", "text/plain;charset=utf-8", text.data(), text.size());
+    }
+    ui::mark_target("card.download_summary");
   }
   ImGui::EndChild();
 }

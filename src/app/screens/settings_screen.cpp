@@ -6,6 +6,7 @@
 
 #include "app/app_state.h"
 #include "app/i18n.h"
+#include "app/screens/field_common.h"
 #include "app/screens/screen.h"
 #include "app/ui/widgets.h"
 #include "platform/browser.h"
@@ -30,6 +31,21 @@ void draw_settings(ScreenContext& ctx) {
   ImGui::TextUnformatted(tr("settings.device"));
   ImGui::Text("%s: %.2f", tr("settings.pixel_ratio"), ImGui::GetIO().DisplayFramebufferScale.x);
   ImGui::Text("%s: %s", tr("settings.pointer"), ctx.touch ? tr("settings.pointer_touch") : tr("settings.pointer_mouse"));
+
+  // The company's rules this device works with (GET /api/v1/settings, cached for offline starts).
+  if (FieldApp* app = field_app()) {
+    ImGui::Spacing();
+    ImGui::Separator();
+    ImGui::TextUnformatted(tr("settings.company"));
+    ImGui::Text("%s: %s", tr("settings.source"), tr(std::string("settings.source.") + field::settings_source()));
+    std::string fields;
+    for (const auto& f : app->form.fields())
+      if (f.required) fields += (fields.empty() ? "" : "、") + (current_lang() == Lang::En ? f.label_en : f.label_zh);
+    ImGui::TextWrapped("%s: %s", tr("settings.required_fields"), fields.c_str());
+    std::string stages;
+    for (const auto& st : app->settings.stages) stages += (stages.empty() ? "" : " → ") + (current_lang() == Lang::En ? st.name_en : st.name_zh);
+    ImGui::TextWrapped("%s: %s", tr("settings.stages"), stages.c_str());
+  }
 }
 
 }  // namespace

@@ -295,11 +295,12 @@ void content() {
 }
 
 void splash(const FrameFacts& f) {
-  // Behind the HTML login form: a calm branded background (the form covers the middle).
+  // Behind the HTML login form: a calm branded background (the form covers the middle). The form
+  // already carries the product name, so the backdrop says what the product is for instead.
   ImDrawList* dl = ImGui::GetBackgroundDrawList();
   dl->AddRectFilled(ImVec2(0, 0), ImVec2(f.width, f.height), brand_color());
-  ImGui::PushFont(nullptr, 34.0f);
-  const char* name = tr("app.name_full");
+  ImGui::PushFont(nullptr, f.width < 600 ? 20.0f : 28.0f);
+  const char* name = tr("app.tagline");
   const ImVec2 ts = ImGui::CalcTextSize(name);
   dl->AddText(ImVec2((f.width - ts.x) * 0.5f, f.height * 0.12f), IM_COL32(255, 255, 255, 235), name);
   ImGui::PopFont();
@@ -415,7 +416,7 @@ std::string app_state_json(const std::string& platform_json) {
   j["title"] = g_shell.title_shown;
   j["missingI18nKeys"] = i18n_missing_keys();
   nlohmann::json targets = nlohmann::json::object();
-  for (const auto& [name, r] : s.targets) targets[name] = {{"x", r.x}, {"y", r.y}, {"w", r.w}, {"h", r.h}};
+  for (const auto& [name, r] : s.targets) targets[name] = {{"x", r.x}, {"y", r.y}, {"w", r.w}, {"h", r.h}, {"vy", r.vy}, {"vh", r.vh}};
   j["targets"] = targets;
   if (s.session.valid()) {
     const char* roles[] = {"rep", "manager", "admin"};

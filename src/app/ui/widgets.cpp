@@ -36,7 +36,10 @@ bool input_multiline(const char* label, std::string& text, const ImVec2& size) {
 
 void mark_target(const std::string& name) {
   const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
-  state().targets[name] = AppState::Rect{a.x, a.y, b.x - a.x, b.y - a.y};
+  // The visible part: clipped by the window's clip rect (tests check a field is not half hidden).
+  const ImDrawList* dl = ImGui::GetWindowDrawList();
+  const float vy0 = std::max(a.y, dl->GetClipRectMin().y), vy1 = std::min(b.y, dl->GetClipRectMax().y);
+  state().targets[name] = AppState::Rect{a.x, a.y, b.x - a.x, b.y - a.y, vy0, std::max(0.0f, vy1 - vy0)};
 }
 
 float row_height() {
@@ -52,7 +55,7 @@ bool touch_button(const char* label, const ImVec2& size) {
 
 bool copy_button(const char* id, const std::string& text) {
   ImGui::PushID(id);
-  const bool clicked = ImGui::Button(tr("common.copy"));   // a full-height target: tablets tap it
+  const bool clicked = ImGui::Button(tr("common.copy"), ImVec2(0, row_height()));   // a full-height target: tablets tap it
   ImGui::PopID();
   if (clicked) {
     platform::copy_to_clipboard(text);   // runs inside the gesture frame: the browser allows it

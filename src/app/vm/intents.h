@@ -27,7 +27,8 @@ struct AttachEvidence {                            // R10: a picked PDF or a cam
 };
 struct RemoveEvidence { std::string sha256; };
 struct AdvanceStage {};                            // R10: refused without evidence, with the reason
-struct MoveBackStage { int to_stage = 0; std::string reason; };
+struct MoveBackStage { int to_stage = 0; std::string reason; };   // R10: back, with a reason
+struct UpdateExpectedAmount { Money amount; };     // guarded field: sent with the amount the rep saw
 
 struct DismissSyncIssue { std::int64_t mid = 0; };  // the user read the rejection and gives up
 

@@ -7,7 +7,12 @@
 
 namespace cl::app {
 
-NewCustomerFormVM::NewCustomerFormVM(const Settings& settings) : settings_(settings) {
+NewCustomerFormVM::NewCustomerFormVM(const Settings& settings) { set_settings(settings); }
+
+void NewCustomerFormVM::set_settings(const Settings& settings) {
+  settings_ = settings;
+  fields_.clear();
+  problems_.clear();
   for (const char* key : {"name", "decision_maker", "decision_maker_title", "phone", "main_business", "address"}) {
     FieldLabel label = customer_field_label(key);
     bool required = false;

@@ -36,6 +36,9 @@ struct FormField {
 class NewCustomerFormVM {
  public:
   explicit NewCustomerFormVM(const Settings& settings);
+  // The company's settings arrived from the server (GET /api/v1/settings): required fields and tag
+  // groups follow them; values typed so far are kept.
+  void set_settings(const Settings& settings);
 
   // The editable values (screens bind inputs to these).
   std::string name, decision_maker, decision_maker_title, phone, main_business, address;

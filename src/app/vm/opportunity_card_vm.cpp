@@ -26,6 +26,9 @@ void OpportunityCardVM::load(const LocalReplica& replica, const Settings& settin
     problems_.clear();
     summary_.clear();
     loaded_id_ = id;
+    move_back_to = id == preset_id_ ? preset_to_ : -1;
+    move_back_reason.clear();
+    preset_id_.clear();
   }
   settings_ = settings;
   const Opportunity* o = replica.opportunity(id);
@@ -36,6 +39,9 @@ void OpportunityCardVM::load(const LocalReplica& replica, const Settings& settin
   const Customer* c = replica.customer(o->customer_id);
   customer_name_ = c ? c->name : std::string();
   current_ = stage_of(*o);
+  // The summary describes a move that happened: gone once the record says otherwise (the server
+  // rejected the move, or someone else moved or closed the opportunity meanwhile).
+  if (!summary_.empty() && (current_ != summary_stage_ || (o->status == OpportunityStatus::Lost))) summary_.clear();
   auto defs = stage_defs(settings);
   for (int i = 0; i < static_cast<int>(defs.size()); ++i) {
     StageCell cell{i, defs[i].name_zh, defs[i].name_en, StageState::Todo, 0};
@@ -47,6 +53,15 @@ void OpportunityCardVM::load(const LocalReplica& replica, const Settings& settin
   }
   evidence_kinds_ = current_ < static_cast<int>(defs.size()) ? defs[current_].evidence_kinds : std::vector<std::string>{};
   recorded_evidence_ = o->stages.empty() ? std::vector<EvidenceRef>{} : o->stages.back().evidence;
+}
+
+void OpportunityCardVM::open_move_back(const Id& id, int to_stage) {
+  if (id == loaded_id_) {
+    move_back_to = to_stage;
+    return;
+  }
+  preset_id_ = id;
+  preset_to_ = to_stage;
 }
 
 void OpportunityCardVM::handle(const AttachEvidence& in, Instant) {
@@ -116,14 +131,55 @@ bool OpportunityCardVM::handle(const AdvanceStage&, const LocalReplica& replica,
     const Customer* c = replica.customer(moved->customer_id);
     Customer customer = c ? *c : Customer{};
     summary_ = stage_summary_text(settings_, customer, *moved, rep_name).text;
+    summary_stage_ = stage_of(*moved);
   }
   return true;
 }
 
-bool OpportunityCardVM::handle(const MoveBackStage& in, SyncClient& sync, Instant now) {
+bool OpportunityCardVM::handle(const MoveBackStage& in, const LocalReplica& replica, SyncClient& sync,
+                               const std::string& rep_name, Instant now) {
   problems_.clear();
-  nlohmann::json args{{"id", opp_.meta.id}, {"from_stage", current_}, {"to_stage", in.to_stage}, {"reason", in.reason}};
+  if (!can_move_back()) {
+    problems_.push_back({"invalid_stage", "to_stage", "该商机不能退回阶段", "This opportunity cannot move back"});
+    return false;
+  }
+  if (in.to_stage < 0 || in.to_stage >= current_) {
+    problems_.push_back({"invalid_stage", "to_stage", "请选择一个更早的阶段", "Choose an earlier stage"});
+    return false;
+  }
+  std::string reason = in.reason;
+  while (!reason.empty() && (reason.back() == ' ' || reason.back() == '\n')) reason.pop_back();
+  if (reason.empty()) {
+    // R10: moving back is allowed with a reason — said before anything is queued.
+    problems_.push_back({"reason_required", "reason", "退回阶段需要填写原因", "Moving back needs a reason"});
+    return false;
+  }
+  nlohmann::json args{{"id", opp_.meta.id}, {"from_stage", current_}, {"to_stage", in.to_stage}, {"reason", reason}};
   auto r = sync.submit("opportunity.move_back", args, opp_.meta.version, now);
+  if (!r.ok()) {
+    problems_ = r.problems;
+    return false;
+  }
+  move_back_to = -1;
+  move_back_reason.clear();
+  // No customer summary for a step back: the R12 template speaks of progress ("推进到…"), which
+  // would misinform the customer; the reason is on the record and in the audit trail.
+  summary_.clear();
+  return true;
+}
+
+bool OpportunityCardVM::handle(const UpdateExpectedAmount& in, SyncClient& sync, Instant now) {
+  problems_.clear();
+  if (!found_) return false;
+  if (in.amount.fen < 0) {
+    problems_.push_back({"out_of_range", "expected_amount_fen", "金额不能为负", "The amount cannot be negative"});
+    return false;
+  }
+  if (in.amount.fen == opp_.expected_amount.fen) return true;
+  nlohmann::json args{{"id", opp_.meta.id},
+                      {"set", {{"expected_amount_fen", in.amount.fen}}},
+                      {"base", {{"expected_amount_fen", opp_.expected_amount.fen}}}};
+  auto r = sync.submit("opportunity.update", args, opp_.meta.version, now);
   if (!r.ok()) {
     problems_ = r.problems;
     return false;

@@ -56,7 +56,18 @@ class OpportunityCardVM {
   // problems()). On success the R12 summary is ready in summary_text().
   bool handle(const AdvanceStage&, const LocalReplica& replica, SyncClient& sync, const Id& user_id,
               const std::string& rep_name, Instant now);
-  bool handle(const MoveBackStage& intent, SyncClient& sync, Instant now);
+  // R10: back to an earlier stage with a reason (refused here, with the reason, when either is
+  // missing). No R12 customer summary for a step back (the template announces progress).
+  bool handle(const MoveBackStage& intent, const LocalReplica& replica, SyncClient& sync, const std::string& rep_name,
+              Instant now);
+  bool can_move_back() const { return found_ && opp_.status == OpportunityStatus::Open && current_ > 0; }
+  // The move-back panel's state (the screen binds to it; a conflict's "re-apply mine" presets it).
+  int move_back_to = -1;          // -1 = panel closed
+  std::string move_back_reason;
+  // Open the move-back panel on card `id` with `to_stage` chosen (the next load of that card keeps it).
+  void open_move_back(const Id& id, int to_stage);
+  // The expected amount, sent as opportunity.update with base = the amount shown (conflict rule).
+  bool handle(const UpdateExpectedAmount& intent, SyncClient& sync, Instant now);
 
   const Problems& problems() const { return problems_; }
   // R12: the stage summary of the latest stage change ("" before any change).
@@ -64,6 +75,8 @@ class OpportunityCardVM {
 
  private:
   Id loaded_id_;
+  Id preset_id_;
+  int preset_to_ = -1;
   bool found_ = false;
   Opportunity opp_;
   Settings settings_;
@@ -76,6 +89,7 @@ class OpportunityCardVM {
   std::vector<std::string> attached_bytes_;  // parallel to attached_
   Problems problems_;
   std::string summary_;
+  int summary_stage_ = -1;   // the stage the summary announced
 };
 
 // Opportunities list for the rep (open first, then by expected amount).
