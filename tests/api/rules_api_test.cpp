@@ -334,4 +334,36 @@ TEST_CASE("managers touch, convert and reassign their team's leads (also unassig
   CHECK(mgr1.get("/api/v1/leads/" + conv_lead)->status == 200);  // still the team's
 }
 
+TEST_CASE("quotes through sync: priced by the server, submitted, approved by the team's manager (R20, R30)") {
+  TestServer& s = shared_server();
+  Device rep1(s, "rep1"), mgr1(s, "manager1"), mgr2(s, "manager2");
+  const std::string pid = seed_priced_product(s, 200000);  // ¥2,000.00
+  const std::string cid = uniq("c-quote");
+  REQUIRE(status_of(rep1.push({rep1.m("customer.create", {{"customer", rep1.customer(cid)}})}), 0) == "applied");
+  const std::string small = uniq("q-small"), big = uniq("q-big");
+  json sent = quote_args(small, cid, pid, 500);
+  sent["quote"]["lines"][0]["unit_list_price_fen"] = 1;  // a client's price is never used
+  json r = rep1.push({rep1.m("quote.create", sent), rep1.m("quote.create", quote_args(big, cid, pid, 2500)),
+                      rep1.m("quote.submit", {{"id", small}}, 1), rep1.m("quote.submit", {{"id", big}}, 1)});
+  for (int i = 0; i < 4; ++i) REQUIRE_MESSAGE(status_of(r, i) == "applied", r.dump());
+  auto view = rep1.pull_all();
+  REQUIRE(view.count({"quote", small}) == 1);
+  const json q_small = view[{"quote", small}]["record"], q_big = view[{"quote", big}]["record"];
+  CHECK(q_small["lines"][0]["unit_list_price_fen"] == 200000);
+  CHECK(q_small["status"] == "approved");       // 5 % is within the default 10 % threshold
+  CHECK(q_big["status"] == "pending_approval");  // 25 % needs the manager
+  // manager2 (other team) cannot even see it; the rep cannot approve their own; manager1 can.
+  CHECK(mgr2.push({mgr2.m("quote.approve", {{"id", big}}, 2)})["results"][0]["problems"][0]["code"] == "not_found");
+  CHECK(rep1.push({rep1.m("quote.approve", {{"id", big}}, 2)})["results"][0]["problems"][0]["code"] == "approver_not_allowed");
+  REQUIRE(status_of(mgr1.push({mgr1.m("quote.approve", {{"id", big}, {"note", "同意"}}, 2)}), 0) == "applied");
+  json after = rep1.pull_all()[{"quote", big}]["record"];
+  CHECK(after["status"] == "approved");
+  CHECK(after["approved_by"] == "user-manager1");
+  // The server's PDF renders the synced quote (same record, R18).
+  auto pdf = s.client().Get("/api/v1/quotes/" + big + "/pdf", bearer(rep1.token));
+  REQUIRE(pdf);
+  CHECK(pdf->status == 200);
+  CHECK(pdf->body.rfind("%PDF", 0) == 0);
+}
+
 }  // TEST_SUITE

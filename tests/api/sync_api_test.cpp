@@ -282,22 +282,31 @@ TEST_CASE("authorization matrix: each role x each endpoint x a record outside th
     return std::vector<std::string>{c["id"], c["code"], c["name"], c["owner_id"], c["phone"]};
   };
   const auto other_secret = secret_of(rep8, other_team.customer), same_secret = secret_of(rep2, same_team.customer);
+  // A pending quote (R20) on each out-of-scope customer: nobody outside submits, approves or rejects it.
+  const std::string product = seed_priced_product(s, 100000);
+  const std::string quote_other = uniq("q-mx8"), quote_same = uniq("q-mx2");
+  for (auto [dev, quote, customer] : {std::tuple<Device*, std::string, std::string>{&rep8, quote_other, other_team.customer},
+                                      {&rep2, quote_same, same_team.customer}}) {
+    json q = dev->push({dev->m("quote.create", quote_args(quote, customer, product, 3000)), dev->m("quote.submit", {{"id", quote}}, 1)});
+    REQUIRE_MESSAGE(status_of(q, 1) == "applied", q.dump());
+  }
 
   struct Target {
     Owned rec;
     std::string lead, label, unowned;
     std::vector<std::string> secret;  // id, code, name, owner, phone of rec.customer
+    std::string quote;
   };
   struct Caller {
     std::string user;
     std::vector<Target> outside;
   };
   std::vector<Caller> callers = {
-      {"rep1", {{other_team, lead_other, "other team", none_t2, other_secret},
-                {same_team, lead_same, "same team, other rep", none_t1, same_secret}}},
-      {"manager1", {{other_team, lead_other, "other team", none_t2, other_secret}}},
-      {"rep9", {{same_team, lead_same, "other team", none_t1, same_secret}}},
-      {"manager2", {{same_team, lead_same, "other team", none_t1, same_secret}}},
+      {"rep1", {{other_team, lead_other, "other team", none_t2, other_secret, quote_other},
+                {same_team, lead_same, "same team, other rep", none_t1, same_secret, quote_same}}},
+      {"manager1", {{other_team, lead_other, "other team", none_t2, other_secret, quote_other}}},
+      {"rep9", {{same_team, lead_same, "other team", none_t1, same_secret, quote_same}}},
+      {"manager2", {{same_team, lead_same, "other team", none_t1, same_secret, quote_same}}},
   };
   int cells = 0;
   auto denied = [&](bool ok, const std::string& what) {
@@ -335,7 +344,8 @@ TEST_CASE("authorization matrix: each role x each endpoint x a record outside th
       // Pull: the records never arrive.
       auto view = d.pull_all();
       denied(!view.count({"customer", t.rec.customer}) && !view.count({"opportunity", t.rec.opportunity}) &&
-                 !view.count({"activity", t.rec.activity}) && !view.count({"lead", t.lead}) && !view.count({"lead", t.unowned}),
+                 !view.count({"activity", t.rec.activity}) && !view.count({"lead", t.lead}) && !view.count({"lead", t.unowned}) &&
+                 !view.count({"quote", t.quote}),
              ctx + "GET /sync/pull");
       // Writes through push: every mutation on the record is rejected as not_found and changes nothing.
       std::vector<json> writes = {
@@ -353,6 +363,10 @@ TEST_CASE("authorization matrix: each role x each endpoint x a record outside th
           d.m("lead.touch", {{"id", t.unowned}, {"outcome", "x"}}, 1),
           d.m("lead.convert", {{"id", t.unowned}, {"customer_id", uniq("c-x")}, {"customer_code", uniq("X")}, {"opportunity_id", uniq("o-x")}}, 1),
           d.m("lead.assign", {{"id", t.unowned}, {"owner_id", caller.user == "manager2" ? "user-rep8" : "user-" + caller.user}}, 1),
+          d.m("quote.create", quote_args(uniq("q-x"), t.rec.customer, product, 0)),
+          d.m("quote.submit", {{"id", t.quote}}, 2),
+          d.m("quote.approve", {{"id", t.quote}, {"note", "x"}}, 2),
+          d.m("quote.reject", {{"id", t.quote}, {"note", "x"}}, 2),
       };
       json r = d.push(json(writes));
       for (std::size_t i = 0; i < writes.size(); ++i)

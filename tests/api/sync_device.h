@@ -10,11 +10,19 @@
 #include <string>
 #include <unistd.h>
 
+#include <chrono>
+
+#include "core/codec.h"
 #include "core/ids.h"
+#include "core/time.h"
 #include "server/sqlite_store.h"
 #include "server_harness.h"
 
 namespace cl::apitest::sync_helpers {
+
+using cl::PriceItem;
+using cl::PriceList;
+using cl::Product;
 
 inline std::string uniq(const std::string& prefix) {
   static int n = 0;
@@ -155,6 +163,42 @@ inline void seed_lead(TestServer& s, const std::string& id, const std::string& o
                    .dump();
     store.put_record(row);
   });
+}
+
+// A product on a price list valid from two days ago for a month (the server prices quotes from it,
+// R20), written straight into the store file like an admin import. Returns the product id.
+inline std::string seed_priced_product(TestServer& s, std::int64_t list_price_fen) {
+  const std::string pid = uniq("prod-q"), plid = uniq("pl-q");
+  const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  const cl::Date today = cl::beijing_date(now_ms);
+  Product p;
+  p.id = pid;
+  p.model_code = "GK-" + pid;
+  p.name = "骨科植入耗材";
+  PriceList pl;
+  pl.id = plid;
+  pl.name = "本月价目表";
+  pl.valid_from = cl::add_days(today, -2);
+  pl.valid_to = cl::add_days(today, 30);
+  pl.items = {PriceItem{pid, cl::Money{list_price_fen}}};
+  cl::server::SqliteStore store(s.data_dir() + "/closeloop.db", 0);
+  store.transaction([&] {
+    for (const auto& [type, body] : {std::pair<std::string, json>{"product", cl::encode(p)}, {"price_list", cl::encode(pl)}}) {
+      cl::server::RecordRow row;
+      row.type = type;
+      row.id = body["id"];
+      row.seq = store.next_seq();
+      row.version = 1;
+      row.body = body.dump();
+      store.put_record(row);
+    }
+  });
+  return pid;
+}
+
+inline json quote_args(const std::string& id, const std::string& customer_id, const std::string& product_id, int discount_bp) {
+  return {{"quote", {{"id", id}, {"code", "BJ-" + id}, {"customer_id", customer_id},
+                     {"lines", json::array({{{"product_id", product_id}, {"quantity", 2}, {"discount_bp", discount_bp}}})}}}};
 }
 
 }  // namespace cl::apitest::sync_helpers
