@@ -261,6 +261,10 @@ test('conflicts: an amount changed on two devices shows both values and "re-appl
     await shot(page, 'screens-conflicts-tablet.png');
     await page.setViewportSize({ width: 1280, height: 800 });
     await shot(page, 'screens-conflicts-desktop.png');
+    await page.evaluate(() => window.closeloop.setLang('en'));   // English available (R31)
+    await shot(page, 'screens-conflicts-desktop-en.png');
+    assert.deepEqual((await h.state(page)).missingI18nKeys, [], 'every label is in the i18n table');
+    await page.evaluate(() => window.closeloop.setLang('zh'));
     await page.setViewportSize({ width: 1024, height: 768 });
 
     // Amount: re-apply mine. Stage: keep the server's.

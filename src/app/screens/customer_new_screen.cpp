@@ -71,7 +71,7 @@ void draw_new_customer(ScreenContext& ctx) {
   const float footer_h = ui::row_height() + ImGui::GetStyle().ItemSpacing.y * 3 + 8;
   const bool two_columns = !ctx.compact && avail > 760.0f;
   const float col_w = two_columns ? (avail - 24.0f) / 2 : avail;
-  const float field_w = std::min(col_w, 560.0f);
+  const float field_w = std::min(col_w - ImGui::GetStyle().ItemSpacing.x, 560.0f);   // inside the column clip
 
   ImGui::BeginChild("##new_customer_form", ImVec2(0, -footer_h), ImGuiChildFlags_None);
   // Tight rows: the whole form fits a tablet screen in both orientations (issue 5 layouts).

@@ -2,6 +2,7 @@
 // list of my opportunities (open first), each opening its card.
 #include <imgui.h>
 
+#include <algorithm>
 #include <string>
 
 #include "app/i18n.h"
@@ -21,7 +22,12 @@ void funnel_widget(ScreenContext& ctx, FieldApp& app) {
   std::int64_t max_count = 1;
   for (const auto& s : f.stages) max_count = std::max(max_count, s.open_now);
   const float avail = ImGui::GetContentRegionAvail().x;
-  const float label_w = ctx.compact ? avail * 0.38f : 180.0f;
+  // Wide enough for the longest stage name in the current language ("5. First payment received").
+  float widest = 0.0f;
+  for (const auto& st : f.stages)
+    widest = std::max(widest, ImGui::CalcTextSize((std::to_string(st.stage + 1) + ". " + (current_lang() == Lang::En ? st.name_en : st.name_zh)).c_str()).x);
+  const float label_w = ctx.compact ? std::max(avail * 0.38f, std::min(widest + 12.0f, avail * 0.5f))
+                                    : std::max(180.0f, widest + 16.0f);
   const float bar_w = std::max(40.0f, avail - label_w - (ctx.compact ? 90.0f : 220.0f));
   for (const auto& s : f.stages) {
     ImGui::PushID(s.stage);

@@ -166,7 +166,8 @@ void draw_opportunity_card(ScreenContext& ctx) {
       ImGui::BulletText("%s  %lld KB  sha256 %.12s…", a.file_name.c_str(), static_cast<long long>((a.size_bytes + 1023) / 1024),
                         a.sha256.c_str());
       ImGui::SameLine();
-      if (ImGui::SmallButton(tr("card.remove"))) card.handle(RemoveEvidence{a.sha256});
+      // A finger needs a full-height target; a mouse is happy with the small one.
+      if (ctx.touch ? ui::touch_button(tr("card.remove")) : ImGui::SmallButton(tr("card.remove"))) card.handle(RemoveEvidence{a.sha256});
       ImGui::PopID();
     }
     auto on_file = [id](platform::PickedFile f) {
