@@ -79,7 +79,7 @@ async function run({ base, n, runs }) {
   const last = results[results.length - 1];
   L.report(`first sync ${2 * n} records → IndexedDB + list usable`, L.median(total), 'ms', '≤ 5000 ms',
            `runs=${runs} usable=${L.median(results.map((r) => r.usableMs)).toFixed(0)}ms stored=${L.median(results.map((r) => r.storedMs)).toFixed(0)}ms ` +
-           `(${last.customers} customers + ${last.activities} activities)`);
+           `records received ${last.recordsReceived}; replica holds ${last.customers} customers + ${last.activities} activities`);
   return { medianMs: L.median(total), profile: last.profile };
 }
 
