@@ -5,6 +5,7 @@
 #include <string>
 
 #include "app/i18n.h"
+#include "sync/mutations.h"
 
 using namespace cl::app;
 
@@ -60,4 +61,15 @@ TEST_CASE("the current language defaults to Chinese and follows the toggle") {
   set_current_lang(Lang::En);
   CHECK(std::string(tr("nav.workbench")) == "Workbench");
   set_current_lang(before);
+}
+
+TEST_CASE("every sync mutation the protocol knows has a Chinese and an English label for the outbox and rejection list") {
+  for (std::string_view name : cl::sync::mutation_names()) {
+    const std::string key = "mutation." + std::string(name);
+    CAPTURE(key);
+    bool found = false;
+    for (const auto& e : cl::app::i18n_entries())
+      if (key == e.key) found = std::string(e.zh) != "" && std::string(e.en) != "";
+    CHECK(found);
+  }
 }
