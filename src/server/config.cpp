@@ -41,7 +41,8 @@ options (flags win over environment variables):
   --host H            bind address (default 127.0.0.1)
   --data DIR          data folder (env CLOSELOOP_DATA, default ./data)
   --web DIR           static files to serve, e.g. build/wasm/dist (env CLOSELOOP_WEB)
-  --threads N         HTTP worker threads (default 64; one per open keep-alive connection)
+  --threads N         HTTP worker threads (default 256; one per open keep-alive connection)
+  --db-readers N      read-only SQLite connections for reads beside the writer (default 16; 0 = none)
   --fast-hash         minimum argon2id cost (tests only)
   --scale S           demo data for an empty database: demo (default), large, users (people only)
   --session-ttl-seconds N, --login-limit-account N, --login-limit-address N,
@@ -110,7 +111,8 @@ bool parse_config(int argc, char** argv, Config& c, std::string& error) {
     return true;
   };
   if (!int_opt("port", 0, 65535, [&](long long n) { c.port = static_cast<int>(n); })) return false;
-  if (!int_opt("threads", 1, 512, [&](long long n) { c.threads = static_cast<int>(n); })) return false;
+  if (!int_opt("threads", 1, 2048, [&](long long n) { c.threads = static_cast<int>(n); })) return false;
+  if (!int_opt("db-readers", 0, 64, [&](long long n) { c.db_readers = static_cast<int>(n); })) return false;
   if (!int_opt("session-ttl-seconds", 1, 365LL * 86400, [&](long long n) { c.session_ttl_ms = n * 1000; })) return false;
   if (!int_opt("login-limit-account", 1, 1000000, [&](long long n) { c.login_max_failures_account = static_cast<int>(n); })) return false;
   if (!int_opt("login-limit-address", 1, 1000000, [&](long long n) { c.login_max_failures_address = static_cast<int>(n); })) return false;

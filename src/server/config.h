@@ -20,9 +20,15 @@ struct Config {
   std::string web_dir;                    // static files (the wasm dist/); empty = API only
   bool seed_demo = true;                  // serve on an empty database seeds demo data (--no-demo)
   std::string demo_scale = "demo";        // demo | large
-  // HTTP worker threads. cpp-httplib keeps a thread per open keep-alive connection, and every
-  // browser tab holds a few, so 8 would stall a team's worth of tablets; benchmarks raise it.
-  int threads = 64;
+  // HTTP worker threads. cpp-httplib keeps a thread per open keep-alive connection (until the client
+  // closes it or it idles 5 s), and every browser tab holds a few; a connection beyond the pool waits
+  // in the queue until one closes. 256 holds the issue-4 load (200 tablets connected at once) with room
+  // to spare; an idle thread costs its stack's touched pages (tens of KiB), not the 8 MiB reserved.
+  int threads = 256;
+  // Read-only SQLite connections for pulls, token checks and other reads (WAL readers run beside the
+  // one writer). More than the cores so a reader preempted mid-query does not stall the others; each
+  // costs a file handle and a small page cache (reads come through the shared mmap).
+  int db_readers = 16;
 
   // Request limits. The global limit must admit an evidence upload (R10: 20 MB default);
   // JSON endpoints apply the smaller json limit themselves (parse_json_body).

@@ -1,6 +1,12 @@
 // A thin RAII layer over the SQLite C API: prepared statements with typed bind/column helpers and
 // a statement cache for hot paths. Errors throw DbError (they are bugs or I/O failures, not user
 // input problems); store.transaction rolls back on them.
+//
+// Read routing (the connection model, docs/ARCHITECTURE.md): the server has ONE writer connection and
+// a small pool of read-only connections (sqlite_store.h). While a thread is inside store.read(…) its
+// calls on the writer Db (exec, prepare, cached, raw, changes) are routed to the read-only connection
+// it leased, so modules that write `ctx.db->raw()` inside store.read get a consistent WAL snapshot
+// without holding the writer's lock. Db::Route is that per-thread switch.
 #pragma once
 
 #include <cstdint>
@@ -11,6 +17,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -63,7 +70,10 @@ class Stmt {
 
 class Db {
  public:
-  explicit Db(const std::string& path);   // opens (creates) the file; WAL, foreign keys, busy_timeout
+  enum class Access { ReadWrite, ReadOnly };
+  // Opens (creates, for ReadWrite) the file; WAL, foreign keys, busy_timeout, page cache and mmap.
+  // ReadOnly connections are the read pool's: they never write and see committed data only.
+  explicit Db(const std::string& path, Access access = Access::ReadWrite);
   ~Db();
   Db(const Db&) = delete;
   Db& operator=(const Db&) = delete;
@@ -72,17 +82,46 @@ class Db {
   Stmt prepare(std::string_view sql);
   // A cached prepared statement (reset before it is returned). Keyed by the SQL text.
   Stmt& cached(const std::string& sql);
-  std::int64_t last_insert_rowid() const;
-  int changes() const;
-  sqlite3* raw() { return db_; }
+  // Same for a string literal, keyed by its address: no hashing or allocation on the hot paths.
+  template <std::size_t N>
+  Stmt& cached(const char (&sql)[N]) { return target().cached_literal(sql, N - 1); }
+  std::int64_t last_insert_rowid();
+  int changes();
+  sqlite3* raw() { return target().db_; }
+  bool wal() const { return wal_; }       // false for :memory: or a file system without WAL support
 
-  // Serialises all use of the connection (cpp-httplib runs handlers on a thread pool).
+  // Serialises all use of the writer connection (cpp-httplib runs handlers on a thread pool).
   std::recursive_mutex& mutex() { return mutex_; }
 
+  // While alive, this thread's calls on `owner` go to `to` (a leased read-only connection), or to
+  // `owner` itself when `to` is null (a write scope nested inside a read scope). Scopes nest (a stack).
+  class Route {
+   public:
+    Route(Db& owner, Db* to) { owner.push_route(to); }
+    ~Route() { pop_route(); }
+    Route(const Route&) = delete;
+    Route& operator=(const Route&) = delete;
+  };
+  void push_route(Db* to);    // what Route does, for scopes that begin and end in different calls
+  static void pop_route();    // ends this thread's innermost route
+  // The connection this thread's calls on this Db currently go to (this Db itself when not routed),
+  // and whether a Route is active at all for this Db on this thread.
+  Db& target();
+  bool routed() const;
+  Db* routed_to() const;  // the leased reader, or nullptr (not routed, or routed to the writer)
+
+  // Read pool hygiene: reset every statement still stepping and end any open transaction, so the
+  // next lessee starts from a fresh snapshot.
+  void quiesce();
+
  private:
+  Stmt& cached_literal(const char* sql, std::size_t len);
+
   sqlite3* db_ = nullptr;
+  bool wal_ = false;
   std::recursive_mutex mutex_;
   std::unordered_map<std::string, std::unique_ptr<Stmt>> cache_;
+  std::unordered_map<const char*, std::unique_ptr<Stmt>> literal_cache_;
 };
 
 }  // namespace cl::server

@@ -1,5 +1,7 @@
 #include "server/http_server.h"
 
+#include <sys/socket.h>
+
 #include <cstdio>
 #include <exception>
 
@@ -46,13 +48,24 @@ const char* code_for_status(int status) {
 
 }  // namespace
 
+void HttpApp::widen_listen_backlog() {
+  if (listen_fd >= 0) ::listen(listen_fd, SOMAXCONN);  // best effort: on failure the old backlog stays
+}
+
 std::unique_ptr<HttpApp> make_http_app(ServerContext& ctx) {
   auto app = std::make_unique<HttpApp>();
   httplib::Server& srv = app->server;
   ApiRouter& router = app->router;
 
-  const int threads = ctx.config.threads > 0 ? ctx.config.threads : 64;
+  // cpp-httplib serves each connection on one pool thread for as long as it stays open (keep-alive), so
+  // the pool must hold every connected tablet at once (Config::threads; docs/ARCHITECTURE.md).
+  const int threads = ctx.config.threads > 0 ? ctx.config.threads : Config{}.threads;
   srv.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
+  HttpApp* self = app.get();
+  srv.set_socket_options([self](socket_t sock) {
+    httplib::default_socket_options(sock);  // SO_REUSEADDR as before
+    self->listen_fd = static_cast<int>(sock);
+  });
   srv.set_payload_max_length(ctx.config.max_body_bytes);
   srv.set_keep_alive_max_count(1000);
   srv.set_read_timeout(30, 0);

@@ -14,6 +14,11 @@ namespace cl::server {
 struct HttpApp {
   httplib::Server server;
   ApiRouter router{server};
+  int listen_fd = -1;  // the listening socket, once bind_to_port made it
+
+  // cpp-httplib 0.11 listens with a backlog of 5: 200 tablets connecting at once would see dropped
+  // SYNs and one-second retransmits. Call after bind_to_port; Linux applies a second listen()'s backlog.
+  void widen_listen_backlog();
 };
 
 // Content-Security-Policy for the wasm app: only our own origin; 'wasm-unsafe-eval' lets

@@ -35,7 +35,7 @@ int run_serve(const Config& cfg) {
 
   std::string error;
   if (!ensure_data_dir(cfg, error)) return std::fprintf(stderr, "error: %s\n", error.c_str()), 1;
-  SqliteStore store(cfg.db_path(), system_now());
+  SqliteStore store(cfg.db_path(), system_now(), cfg.db_readers);
   ServerContext ctx{cfg, store, &store.db(), system_now};
 
   // Ended sessions are kept a week for the audit trail of who was logged in; attempts a day.
@@ -55,6 +55,7 @@ int run_serve(const Config& cfg) {
                  cfg.host.c_str(), cfg.port);
     return 1;
   }
+  app->widen_listen_backlog();
 
   // R11/R34: reminders every minute on the server's clock (--scheduler=off disables); stopped and
   // joined when run_serve returns.

@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "server/migrations.h"
@@ -66,257 +68,437 @@ void bind_team_id(Stmt& st, int i, const Id& team_id) {
 
 }  // namespace
 
-SqliteStore::SqliteStore(const std::string& path, Instant now) : db_(path) {
+namespace {
+
+// This thread's open scopes (store.transaction / store.read), innermost last.
+enum class ScopeKind : std::uint8_t {
+  WriterOuter,   // BEGIN IMMEDIATE on the writer
+  WriterNested,  // SAVEPOINT on the writer (any scope inside a write transaction)
+  ReaderOuter,   // BEGIN on a leased read-only connection
+  ReaderNested,  // read() inside read(): the same snapshot
+};
+struct ScopeFrame {
+  const SqliteStore* store;
+  ScopeKind kind;
+  Db* reader;
+};
+thread_local std::vector<ScopeFrame> t_scopes;
+
+ScopeFrame* innermost(const SqliteStore* store) {
+  for (auto it = t_scopes.rbegin(); it != t_scopes.rend(); ++it)
+    if (it->store == store) return &*it;
+  return nullptr;
+}
+
+}  // namespace
+
+// One read outside any scope: a reader for the duration of the call, routed and returned after.
+struct ReadLease {
+  SqliteStore& store;
+  Db* reader;
+  explicit ReadLease(SqliteStore& s) : store(s), reader(s.lease_reader()) { s.db_.push_route(reader); }
+  ~ReadLease() {
+    Db::pop_route();
+    store.return_reader(reader);
+  }
+  ReadLease(const ReadLease&) = delete;
+  ReadLease& operator=(const ReadLease&) = delete;
+};
+
+SqliteStore::SqliteStore(const std::string& path, Instant now, int readers) : path_(path), db_(path) {
   migrate(db_, all_migrations(), now);
+  max_readers_ = db_.wal() ? std::max(0, readers) : 0;
+}
+
+SqliteStore::~SqliteStore() {
+  std::lock_guard lock(pool_mutex_);
+  idle_.clear();
+  readers_.clear();  // before db_ (declared earlier) closes; readers never outlive the store
+}
+
+Db* SqliteStore::lease_reader() {
+  std::unique_lock lock(pool_mutex_);
+  if (idle_.empty() && static_cast<int>(readers_.size()) < max_readers_) {
+    readers_.push_back(std::make_unique<Db>(path_, Db::Access::ReadOnly));
+    return readers_.back().get();
+  }
+  pool_cv_.wait(lock, [&] { return !idle_.empty(); });
+  Db* r = idle_.back();
+  idle_.pop_back();
+  return r;
+}
+
+void SqliteStore::return_reader(Db* reader) {
+  reader->quiesce();  // no statement or transaction may pin an old snapshot for the next lessee
+  {
+    std::lock_guard lock(pool_mutex_);
+    idle_.push_back(reader);
+  }
+  pool_cv_.notify_one();
+}
+
+bool SqliteStore::in_write_tx() const {
+  const ScopeFrame* f = innermost(this);
+  return f && (f->kind == ScopeKind::WriterOuter || f->kind == ScopeKind::WriterNested);
+}
+
+template <class F>
+auto SqliteStore::reading(F&& f) {
+  if (db_.routed()) {
+    if (db_.routed_to()) return f();          // inside store.read: its snapshot
+    std::lock_guard lock(db_.mutex());        // inside a write scope: already ours (recursive)
+    return f();
+  }
+  if (max_readers_ == 0) {
+    std::lock_guard lock(db_.mutex());
+    return f();
+  }
+  ReadLease lease(*this);
+  return f();
+}
+
+template <class F>
+auto SqliteStore::writing(F&& f) {
+  std::lock_guard lock(db_.mutex());
+  Db::Route to_writer(db_, nullptr);  // even when called (wrongly) inside store.read
+  return f();
 }
 
 void SqliteStore::begin(bool write) {
+  const ScopeFrame* outer = innermost(this);
+  const bool in_writer = outer && (outer->kind == ScopeKind::WriterOuter || outer->kind == ScopeKind::WriterNested);
+  const bool in_reader = outer && !in_writer;
+  if (!write && in_reader) {
+    t_scopes.push_back({this, ScopeKind::ReaderNested, outer->reader});
+    db_.push_route(outer->reader);
+    return;
+  }
+  if (!write && !in_writer && max_readers_ > 0) {
+    Db* reader = lease_reader();
+    try {
+      reader->exec("BEGIN");
+    } catch (...) {
+      return_reader(reader);
+      throw;
+    }
+    t_scopes.push_back({this, ScopeKind::ReaderOuter, reader});
+    db_.push_route(reader);
+    return;
+  }
+  // The writer: a write transaction, a scope nested in one, or (no pool) any read.
   db_.mutex().lock();
+  db_.push_route(nullptr);
   try {
-    if (depth_ == 0) db_.exec(write ? "BEGIN IMMEDIATE" : "BEGIN");
-    else db_.exec("SAVEPOINT sp" + std::to_string(depth_));
+    if (depth_ == 0) {
+      db_.exec(write ? "BEGIN IMMEDIATE" : "BEGIN");
+      seq_loaded_ = false;
+    } else {
+      db_.exec("SAVEPOINT sp" + std::to_string(depth_));
+    }
   } catch (...) {
+    Db::pop_route();
     db_.mutex().unlock();
     throw;
   }
+  t_scopes.push_back({this, depth_ == 0 ? ScopeKind::WriterOuter : ScopeKind::WriterNested, nullptr});
   ++depth_;
 }
 
 void SqliteStore::commit() {
-  --depth_;
-  try {
-    if (depth_ == 0) db_.exec("COMMIT");
-    else db_.exec("RELEASE sp" + std::to_string(depth_));
-  } catch (...) {
-    // The caller's catch will call rollback(); restore the depth it expects.
-    ++depth_;
-    throw;
+  ScopeFrame f = *innermost(this);
+  switch (f.kind) {
+    case ScopeKind::ReaderNested:
+      break;
+    case ScopeKind::ReaderOuter:
+      f.reader->exec("COMMIT");  // if this throws, rollback() (the caller's catch) cleans up
+      Db::pop_route();
+      t_scopes.pop_back();
+      return_reader(f.reader);
+      return;
+    case ScopeKind::WriterOuter:
+    case ScopeKind::WriterNested: {
+      // Leave the frame in place if this throws: the caller's catch calls rollback().
+      if (depth_ == 1) {
+        if (seq_loaded_)
+          db_.cached("UPDATE server_seq SET value = ? WHERE id = 1").bind(1, seq_).run();
+        db_.exec("COMMIT");
+        seq_loaded_ = false;
+      } else {
+        db_.exec("RELEASE sp" + std::to_string(depth_ - 1));
+      }
+      --depth_;
+      Db::pop_route();
+      t_scopes.pop_back();
+      db_.mutex().unlock();
+      return;
+    }
   }
-  db_.mutex().unlock();
+  Db::pop_route();
+  t_scopes.pop_back();
 }
 
 void SqliteStore::rollback() {
-  --depth_;
-  try {
-    if (depth_ == 0) {
-      if (!sqlite3_get_autocommit(db_.raw())) db_.exec("ROLLBACK");
-    } else {
-      db_.exec("ROLLBACK TO sp" + std::to_string(depth_) + "; RELEASE sp" + std::to_string(depth_));
-    }
-  } catch (...) {
-    // Nothing sensible left to do; the connection stays usable after a failed ROLLBACK.
+  ScopeFrame f = *innermost(this);
+  switch (f.kind) {
+    case ScopeKind::ReaderNested:
+      Db::pop_route();
+      t_scopes.pop_back();
+      return;
+    case ScopeKind::ReaderOuter:
+      Db::pop_route();
+      t_scopes.pop_back();
+      return_reader(f.reader);  // quiesce() ends the read transaction
+      return;
+    case ScopeKind::WriterOuter:
+    case ScopeKind::WriterNested:
+      --depth_;
+      try {
+        if (depth_ == 0) {
+          seq_loaded_ = false;  // the counter's increments are rolled back with everything else
+          if (!sqlite3_get_autocommit(db_.raw())) db_.exec("ROLLBACK");
+        } else {
+          // Sequence numbers taken inside the savepoint stay consumed: a gap, never a reuse.
+          db_.exec("ROLLBACK TO sp" + std::to_string(depth_) + "; RELEASE sp" + std::to_string(depth_));
+        }
+      } catch (...) {
+        // Nothing sensible left to do; the connection stays usable after a failed ROLLBACK.
+      }
+      Db::pop_route();
+      t_scopes.pop_back();
+      db_.mutex().unlock();
+      return;
   }
-  db_.mutex().unlock();
 }
 
 int SqliteStore::schema_version() {
-  std::lock_guard lock(db_.mutex());
-  auto& st = db_.cached("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
-  st.step();
-  int v = static_cast<int>(st.col_int(0));
-  st.reset();  // an unfinished statement would keep this connection's implicit transaction open
-  return v;
+  return reading([&]() -> int {
+    auto& st = db_.cached("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+    st.step();
+    int v = static_cast<int>(st.col_int(0));
+    st.reset();  // an unfinished statement would keep this connection's implicit transaction open
+    return v;
+  });
 }
 
 std::vector<Team> SqliteStore::list_teams() {
-  std::lock_guard lock(db_.mutex());
-  std::vector<Team> out;
-  auto& st = db_.cached("SELECT id, name, region, manager_id FROM teams ORDER BY name, id");
-  while (st.step()) out.push_back({st.col_text(0), st.col_text(1), st.col_text(2), st.col_text(3)});
-  return out;
+  return reading([&]() -> std::vector<Team> {
+    std::vector<Team> out;
+    auto& st = db_.cached("SELECT id, name, region, manager_id FROM teams ORDER BY name, id");
+    while (st.step()) out.push_back({st.col_text(0), st.col_text(1), st.col_text(2), st.col_text(3)});
+    return out;
+  });
 }
 
 std::optional<Team> SqliteStore::find_team(const Id& id) {
-  std::lock_guard lock(db_.mutex());
-  auto& st = db_.cached("SELECT id, name, region, manager_id FROM teams WHERE id = ?");
-  st.bind(1, id);
-  if (!st.step()) return std::nullopt;
-  Team t{st.col_text(0), st.col_text(1), st.col_text(2), st.col_text(3)};
-  st.reset();
-  return t;
+  return reading([&]() -> std::optional<Team> {
+    auto& st = db_.cached("SELECT id, name, region, manager_id FROM teams WHERE id = ?");
+    st.bind(1, id);
+    if (!st.step()) return std::nullopt;
+    Team t{st.col_text(0), st.col_text(1), st.col_text(2), st.col_text(3)};
+    st.reset();
+    return t;
+  });
 }
 
 void SqliteStore::put_team(const Team& t) {
-  std::lock_guard lock(db_.mutex());
-  db_.cached(
-         "INSERT INTO teams(id, name, region, manager_id) VALUES (?, ?, ?, ?) "
-         "ON CONFLICT(id) DO UPDATE SET name = excluded.name, region = excluded.region, "
-         "manager_id = excluded.manager_id")
-      .bind_all(t.id, t.name, t.region, t.manager_id)
-      .run();
+  return writing([&]() {
+    db_.cached(
+           "INSERT INTO teams(id, name, region, manager_id) VALUES (?, ?, ?, ?) "
+           "ON CONFLICT(id) DO UPDATE SET name = excluded.name, region = excluded.region, "
+           "manager_id = excluded.manager_id")
+        .bind_all(t.id, t.name, t.region, t.manager_id)
+        .run();
+  });
 }
 
 std::optional<StoredUser> SqliteStore::find_user(const Id& id) {
-  std::lock_guard lock(db_.mutex());
-  auto& st = db_.cached(std::string("SELECT ") + kUserCols + " FROM users WHERE id = ?");
-  st.bind(1, id);
-  if (!st.step()) return std::nullopt;
-  auto u = read_user(st);
-  st.reset();
-  return u;
+  return reading([&]() -> std::optional<StoredUser> {
+    auto& st = db_.cached(std::string("SELECT ") + kUserCols + " FROM users WHERE id = ?");
+    st.bind(1, id);
+    if (!st.step()) return std::nullopt;
+    auto u = read_user(st);
+    st.reset();
+    return u;
+  });
 }
 
 std::optional<StoredUser> SqliteStore::find_user_by_username(const std::string& username) {
-  std::lock_guard lock(db_.mutex());
-  auto& st = db_.cached(std::string("SELECT ") + kUserCols + " FROM users WHERE username = ?");
-  st.bind(1, username);
-  if (!st.step()) return std::nullopt;
-  auto u = read_user(st);
-  st.reset();
-  return u;
+  return reading([&]() -> std::optional<StoredUser> {
+    auto& st = db_.cached(std::string("SELECT ") + kUserCols + " FROM users WHERE username = ?");
+    st.bind(1, username);
+    if (!st.step()) return std::nullopt;
+    auto u = read_user(st);
+    st.reset();
+    return u;
+  });
 }
 
 std::vector<User> SqliteStore::list_users() {
-  std::lock_guard lock(db_.mutex());
-  std::vector<User> out;
-  auto& st = db_.cached(std::string("SELECT ") + kUserCols + " FROM users ORDER BY username");
-  while (st.step()) out.push_back(read_user(st).user);
-  return out;
+  return reading([&]() -> std::vector<User> {
+    std::vector<User> out;
+    auto& st = db_.cached(std::string("SELECT ") + kUserCols + " FROM users ORDER BY username");
+    while (st.step()) out.push_back(read_user(st).user);
+    return out;
+  });
 }
 
 std::int64_t SqliteStore::count_users() {
-  std::lock_guard lock(db_.mutex());
-  auto& st = db_.cached("SELECT COUNT(*) FROM users");
-  st.step();
-  auto n = st.col_int(0);
-  st.reset();
-  return n;
+  return reading([&]() -> std::int64_t {
+    auto& st = db_.cached("SELECT COUNT(*) FROM users");
+    st.step();
+    auto n = st.col_int(0);
+    st.reset();
+    return n;
+  });
 }
 
 void SqliteStore::insert_user(const User& u, const std::string& password_hash) {
-  std::lock_guard lock(db_.mutex());
-  auto& st = db_.cached(
-      "INSERT INTO users(id, username, display_name, role, team_id, phone, email, active, password_hash) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  st.bind_all(u.id, u.username, u.display_name, role_text(u.role));
-  bind_team_id(st, 5, u.team_id);
-  st.bind(6, u.phone).bind(7, u.email).bind(8, u.active).bind(9, password_hash);
-  st.run();
+  return writing([&]() {
+    auto& st = db_.cached(
+        "INSERT INTO users(id, username, display_name, role, team_id, phone, email, active, password_hash) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    st.bind_all(u.id, u.username, u.display_name, role_text(u.role));
+    bind_team_id(st, 5, u.team_id);
+    st.bind(6, u.phone).bind(7, u.email).bind(8, u.active).bind(9, password_hash);
+    st.run();
+  });
 }
 
 void SqliteStore::update_user(const User& u) {
-  std::lock_guard lock(db_.mutex());
-  auto& st = db_.cached(
-      "UPDATE users SET username = ?, display_name = ?, role = ?, team_id = ?, phone = ?, email = ?, "
-      "active = ? WHERE id = ?");
-  st.bind_all(u.username, u.display_name, role_text(u.role));
-  bind_team_id(st, 4, u.team_id);
-  st.bind(5, u.phone).bind(6, u.email).bind(7, u.active).bind(8, u.id);
-  st.run();
+  return writing([&]() {
+    auto& st = db_.cached(
+        "UPDATE users SET username = ?, display_name = ?, role = ?, team_id = ?, phone = ?, email = ?, "
+        "active = ? WHERE id = ?");
+    st.bind_all(u.username, u.display_name, role_text(u.role));
+    bind_team_id(st, 4, u.team_id);
+    st.bind(5, u.phone).bind(6, u.email).bind(7, u.active).bind(8, u.id);
+    st.run();
+  });
 }
 
 void SqliteStore::set_password_hash(const Id& user_id, const std::string& hash) {
-  std::lock_guard lock(db_.mutex());
-  db_.cached("UPDATE users SET password_hash = ? WHERE id = ?").bind_all(hash, user_id).run();
+  return writing([&]() {
+    db_.cached("UPDATE users SET password_hash = ? WHERE id = ?").bind_all(hash, user_id).run();
+  });
 }
 
 void SqliteStore::insert_session(const SessionRow& s) {
-  std::lock_guard lock(db_.mutex());
-  db_.cached(
-         "INSERT INTO sessions(token_hash, user_id, created_at, expires_at, revoked_at, client_info, address) "
-         "VALUES (?, ?, ?, ?, ?, ?, ?)")
-      .bind_all(s.token_hash, s.user_id, s.created_at, s.expires_at, s.revoked_at, s.client_info, s.address)
-      .run();
+  return writing([&]() {
+    db_.cached(
+           "INSERT INTO sessions(token_hash, user_id, created_at, expires_at, revoked_at, client_info, address) "
+           "VALUES (?, ?, ?, ?, ?, ?, ?)")
+        .bind_all(s.token_hash, s.user_id, s.created_at, s.expires_at, s.revoked_at, s.client_info, s.address)
+        .run();
+  });
 }
 
 std::optional<SessionRow> SqliteStore::find_session(const std::string& token_hash) {
-  std::lock_guard lock(db_.mutex());
-  auto& st = db_.cached(
-      "SELECT token_hash, user_id, created_at, expires_at, revoked_at, client_info, address "
-      "FROM sessions WHERE token_hash = ?");
-  st.bind(1, token_hash);
-  if (!st.step()) return std::nullopt;
-  SessionRow s{st.col_text(0), st.col_text(1), st.col_int(2), st.col_int(3),
-               st.col_int(4), st.col_text(5), st.col_text(6)};
-  st.reset();
-  return s;
+  return reading([&]() -> std::optional<SessionRow> {
+    auto& st = db_.cached(
+        "SELECT token_hash, user_id, created_at, expires_at, revoked_at, client_info, address "
+        "FROM sessions WHERE token_hash = ?");
+    st.bind(1, token_hash);
+    if (!st.step()) return std::nullopt;
+    SessionRow s{st.col_text(0), st.col_text(1), st.col_int(2), st.col_int(3),
+                 st.col_int(4), st.col_text(5), st.col_text(6)};
+    st.reset();
+    return s;
+  });
 }
 
 void SqliteStore::revoke_session(const std::string& token_hash, Instant at) {
-  std::lock_guard lock(db_.mutex());
-  db_.cached("UPDATE sessions SET revoked_at = ? WHERE token_hash = ? AND revoked_at = 0")
-      .bind_all(at, token_hash)
-      .run();
+  return writing([&]() {
+    db_.cached("UPDATE sessions SET revoked_at = ? WHERE token_hash = ? AND revoked_at = 0")
+        .bind_all(at, token_hash)
+        .run();
+  });
 }
 
 void SqliteStore::revoke_user_sessions(const Id& user_id, Instant at) {
-  std::lock_guard lock(db_.mutex());
-  db_.cached("UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at = 0")
-      .bind_all(at, user_id)
-      .run();
+  return writing([&]() {
+    db_.cached("UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at = 0")
+        .bind_all(at, user_id)
+        .run();
+  });
 }
 
 void SqliteStore::record_login_attempt(const std::string& username, const std::string& address, Instant at,
                                        bool success) {
-  std::lock_guard lock(db_.mutex());
-  db_.cached("INSERT INTO login_attempts(username, address, at, success) VALUES (?, ?, ?, ?)")
-      .bind_all(username, address, at, success)
-      .run();
+  return writing([&]() {
+    db_.cached("INSERT INTO login_attempts(username, address, at, success) VALUES (?, ?, ?, ?)")
+        .bind_all(username, address, at, success)
+        .run();
+  });
 }
 
 FailureWindow SqliteStore::account_failures(const std::string& username, Instant since) {
-  std::lock_guard lock(db_.mutex());
-  auto& st = db_.cached(
-      "SELECT COUNT(*), COALESCE(MIN(at), 0) FROM login_attempts "
-      "WHERE username = ? AND at >= ? AND success = 0 AND cleared = 0");
-  st.bind_all(username, since);
-  st.step();
-  FailureWindow w{static_cast<int>(st.col_int(0)), st.col_int(1)};
-  st.reset();
-  return w;
+  return reading([&]() -> FailureWindow {
+    auto& st = db_.cached(
+        "SELECT COUNT(*), COALESCE(MIN(at), 0) FROM login_attempts "
+        "WHERE username = ? AND at >= ? AND success = 0 AND cleared = 0");
+    st.bind_all(username, since);
+    st.step();
+    FailureWindow w{static_cast<int>(st.col_int(0)), st.col_int(1)};
+    st.reset();
+    return w;
+  });
 }
 
 FailureWindow SqliteStore::address_failures(const std::string& address, Instant since) {
-  std::lock_guard lock(db_.mutex());
-  auto& st = db_.cached(
-      "SELECT COUNT(*), COALESCE(MIN(at), 0) FROM login_attempts WHERE address = ? AND at >= ? AND success = 0");
-  st.bind_all(address, since);
-  st.step();
-  FailureWindow w{static_cast<int>(st.col_int(0)), st.col_int(1)};
-  st.reset();
-  return w;
+  return reading([&]() -> FailureWindow {
+    auto& st = db_.cached(
+        "SELECT COUNT(*), COALESCE(MIN(at), 0) FROM login_attempts WHERE address = ? AND at >= ? AND success = 0");
+    st.bind_all(address, since);
+    st.step();
+    FailureWindow w{static_cast<int>(st.col_int(0)), st.col_int(1)};
+    st.reset();
+    return w;
+  });
 }
 
 void SqliteStore::clear_account_failures(const std::string& username) {
-  std::lock_guard lock(db_.mutex());
-  // Only the per-account counter resets on success; the per-address history stays, so one good
-  // account cannot be used to launder guesses against others from the same address.
-  db_.cached("UPDATE login_attempts SET cleared = 1 WHERE username = ? AND success = 0 AND cleared = 0")
-      .bind(1, username)
-      .run();
+  return writing([&]() {
+    // Only the per-account counter resets on success; the per-address history stays, so one good
+    // account cannot be used to launder guesses against others from the same address.
+    db_.cached("UPDATE login_attempts SET cleared = 1 WHERE username = ? AND success = 0 AND cleared = 0")
+        .bind(1, username)
+        .run();
+  });
 }
 
 std::int64_t SqliteStore::purge_auth_history(Instant sessions_before, Instant attempts_before) {
-  std::lock_guard lock(db_.mutex());
-  db_.cached("DELETE FROM sessions WHERE expires_at < ? OR (revoked_at != 0 AND revoked_at < ?)")
-      .bind_all(sessions_before, sessions_before)
-      .run();
-  std::int64_t n = db_.changes();
-  db_.cached("DELETE FROM login_attempts WHERE at < ?").bind(1, attempts_before).run();
-  return n + db_.changes();
+  return writing([&]() -> std::int64_t {
+    db_.cached("DELETE FROM sessions WHERE expires_at < ? OR (revoked_at != 0 AND revoked_at < ?)")
+        .bind_all(sessions_before, sessions_before)
+        .run();
+    std::int64_t n = db_.changes();
+    db_.cached("DELETE FROM login_attempts WHERE at < ?").bind(1, attempts_before).run();
+    return n + db_.changes();
+  });
 }
 
 int SqliteStore::device_number(const std::string& client_id, const Id& user_id, Instant now) {
-  std::lock_guard lock(db_.mutex());
-  auto& find = db_.cached("SELECT device_no FROM devices WHERE client_id = ?");
-  find.bind(1, client_id);
-  if (find.step()) {
-    int n = static_cast<int>(find.col_int(0));
+  return writing([&]() -> int {
+    auto& find = db_.cached("SELECT device_no FROM devices WHERE client_id = ?");
+    find.bind(1, client_id);
+    if (find.step()) {
+      int n = static_cast<int>(find.col_int(0));
+      find.reset();
+      return n;
+    }
     find.reset();
+    db_.cached(
+           "INSERT INTO devices(client_id, device_no, user_id, created_at) "
+           "VALUES (?, (SELECT COALESCE(MAX(device_no), 0) + 1 FROM devices), ?, ?)")
+        .bind_all(client_id, user_id, now)
+        .run();
+    auto& again = db_.cached("SELECT device_no FROM devices WHERE client_id = ?");
+    again.bind(1, client_id);
+    again.step();
+    int n = static_cast<int>(again.col_int(0));
+    again.reset();
     return n;
-  }
-  find.reset();
-  db_.cached(
-         "INSERT INTO devices(client_id, device_no, user_id, created_at) "
-         "VALUES (?, (SELECT COALESCE(MAX(device_no), 0) + 1 FROM devices), ?, ?)")
-      .bind_all(client_id, user_id, now)
-      .run();
-  auto& again = db_.cached("SELECT device_no FROM devices WHERE client_id = ?");
-  again.bind(1, client_id);
-  again.step();
-  int n = static_cast<int>(again.col_int(0));
-  again.reset();
-  return n;
+  });
 }
 
 // One integer from a statement that returns exactly one row (the server sequence counter).
@@ -329,94 +511,111 @@ static std::int64_t single_int(Db& db, const char* sql) {
 }
 
 std::int64_t SqliteStore::next_seq() {
-  std::lock_guard lock(db_.mutex());
-  return single_int(db_, "UPDATE server_seq SET value = value + 1 WHERE id = 1 RETURNING value");
+  return writing([&]() -> std::int64_t {
+    // Outside a transaction: one atomic statement.
+    if (depth_ == 0) return single_int(db_, "UPDATE server_seq SET value = value + 1 WHERE id = 1 RETURNING value");
+    // Inside the write transaction (we hold the writer, so depth_ > 0 is ours): the counter is read
+    // once, counted in memory, and written back by commit() before COMMIT — same transaction, one
+    // UPDATE per push instead of one per record. Nothing reads server_seq behind the store's back.
+    if (!seq_loaded_) {
+      seq_ = single_int(db_, "SELECT value FROM server_seq WHERE id = 1");
+      seq_loaded_ = true;
+    }
+    return ++seq_;
+  });
 }
 
 std::int64_t SqliteStore::current_seq() {
-  std::lock_guard lock(db_.mutex());
-  return single_int(db_, "SELECT value FROM server_seq WHERE id = 1");
+  return reading([&]() -> std::int64_t {
+    if (in_write_tx() && seq_loaded_) return seq_;  // this transaction's own, not yet written back
+    return single_int(db_, "SELECT value FROM server_seq WHERE id = 1");
+  });
 }
 
 std::optional<RecordRow> SqliteStore::get_record(const std::string& type, const Id& id) {
-  std::lock_guard lock(db_.mutex());
-  auto& st = db_.cached(std::string("SELECT ") + kRecordCols + " FROM records WHERE type = ? AND id = ?");
-  st.bind_all(type, id);
-  if (!st.step()) return std::nullopt;
-  auto r = read_record(st);
-  st.reset();
-  return r;
+  return reading([&]() -> std::optional<RecordRow> {
+    auto& st = db_.cached(std::string("SELECT ") + kRecordCols + " FROM records WHERE type = ? AND id = ?");
+    st.bind_all(type, id);
+    if (!st.step()) return std::nullopt;
+    auto r = read_record(st);
+    st.reset();
+    return r;
+  });
 }
 
 void SqliteStore::put_record(const RecordRow& r) {
-  std::lock_guard lock(db_.mutex());
-  db_.cached(
-         "INSERT INTO records(type, id, owner_id, team_id, region, seq, version, deleted, body, updated_at) "
-         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(type, id) DO UPDATE SET "
-         "owner_id = excluded.owner_id, team_id = excluded.team_id, region = excluded.region, "
-         "seq = excluded.seq, version = excluded.version, deleted = excluded.deleted, body = excluded.body, "
-         "updated_at = excluded.updated_at")
-      .bind_all(r.type, r.id, r.owner_id, r.team_id, r.region, r.seq, r.version, r.deleted, r.body,
-                r.updated_at)
-      .run();
+  return writing([&]() {
+    db_.cached(
+           "INSERT INTO records(type, id, owner_id, team_id, region, seq, version, deleted, body, updated_at) "
+           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(type, id) DO UPDATE SET "
+           "owner_id = excluded.owner_id, team_id = excluded.team_id, region = excluded.region, "
+           "seq = excluded.seq, version = excluded.version, deleted = excluded.deleted, body = excluded.body, "
+           "updated_at = excluded.updated_at")
+        .bind_all(r.type, r.id, r.owner_id, r.team_id, r.region, r.seq, r.version, r.deleted, r.body,
+                  r.updated_at)
+        .run();
+  });
 }
 
 std::vector<RecordRow> SqliteStore::records_since(const Scope& scope, std::int64_t after_seq, int limit) {
-  std::lock_guard lock(db_.mutex());
-  std::vector<RecordRow> out;
-  const std::string base = std::string("SELECT ") + kRecordCols + " FROM records WHERE seq > ?";
-  Stmt* st = nullptr;
-  switch (scope.kind) {
-    case Scope::Kind::All:
-      st = &db_.cached(base + " ORDER BY seq LIMIT ?");
-      st->bind_all(after_seq, limit);
-      break;
-    case Scope::Kind::Team:
-      st = &db_.cached(base + " AND team_id = ? ORDER BY seq LIMIT ?");
-      st->bind_all(after_seq, scope.team_id, limit);
-      break;
-    case Scope::Kind::Own:
-      st = &db_.cached(base + " AND owner_id = ? ORDER BY seq LIMIT ?");
-      st->bind_all(after_seq, scope.user_id, limit);
-      break;
-  }
-  while (st->step()) out.push_back(read_record(*st));
-  return out;
+  return reading([&]() -> std::vector<RecordRow> {
+    std::vector<RecordRow> out;
+    const std::string base = std::string("SELECT ") + kRecordCols + " FROM records WHERE seq > ?";
+    Stmt* st = nullptr;
+    switch (scope.kind) {
+      case Scope::Kind::All:
+        st = &db_.cached(base + " ORDER BY seq LIMIT ?");
+        st->bind_all(after_seq, limit);
+        break;
+      case Scope::Kind::Team:
+        st = &db_.cached(base + " AND team_id = ? ORDER BY seq LIMIT ?");
+        st->bind_all(after_seq, scope.team_id, limit);
+        break;
+      case Scope::Kind::Own:
+        st = &db_.cached(base + " AND owner_id = ? ORDER BY seq LIMIT ?");
+        st->bind_all(after_seq, scope.user_id, limit);
+        break;
+    }
+    while (st->step()) out.push_back(read_record(*st));
+    return out;
+  });
 }
 
 std::vector<RecordRow> SqliteStore::records_of_type(const std::string& type, const Scope& scope) {
-  std::lock_guard lock(db_.mutex());
-  std::vector<RecordRow> out;
-  const std::string base = std::string("SELECT ") + kRecordCols + " FROM records WHERE type = ? AND deleted = 0";
-  Stmt* st = nullptr;
-  switch (scope.kind) {
-    case Scope::Kind::All:
-      st = &db_.cached(base + " ORDER BY seq");
-      st->bind_all(type);
-      break;
-    case Scope::Kind::Team:
-      st = &db_.cached(base + " AND team_id = ? ORDER BY seq");
-      st->bind_all(type, scope.team_id);
-      break;
-    case Scope::Kind::Own:
-      st = &db_.cached(base + " AND owner_id = ? ORDER BY seq");
-      st->bind_all(type, scope.user_id);
-      break;
-  }
-  while (st->step()) out.push_back(read_record(*st));
-  return out;
+  return reading([&]() -> std::vector<RecordRow> {
+    std::vector<RecordRow> out;
+    const std::string base = std::string("SELECT ") + kRecordCols + " FROM records WHERE type = ? AND deleted = 0";
+    Stmt* st = nullptr;
+    switch (scope.kind) {
+      case Scope::Kind::All:
+        st = &db_.cached(base + " ORDER BY seq");
+        st->bind_all(type);
+        break;
+      case Scope::Kind::Team:
+        st = &db_.cached(base + " AND team_id = ? ORDER BY seq");
+        st->bind_all(type, scope.team_id);
+        break;
+      case Scope::Kind::Own:
+        st = &db_.cached(base + " AND owner_id = ? ORDER BY seq");
+        st->bind_all(type, scope.user_id);
+        break;
+    }
+    while (st->step()) out.push_back(read_record(*st));
+    return out;
+  });
 }
 
 void SqliteStore::append_audit(const AuditEvent& e) {
-  std::lock_guard lock(db_.mutex());
-  nlohmann::json changes = nlohmann::json::array();
-  for (const auto& c : e.changes) changes.push_back({{"field", c.field}, {"before", c.before}, {"after", c.after}});
-  nlohmann::json evidence = e.evidence_sha256;
-  db_.cached(
-         "INSERT INTO audit_events(id, at, actor_id, entity_type, entity_id, action, changes, evidence) "
-         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-      .bind_all(e.id, e.at, e.actor_id, e.entity_type, e.entity_id, e.action, changes.dump(), evidence.dump())
-      .run();
+  return writing([&]() {
+    nlohmann::json changes = nlohmann::json::array();
+    for (const auto& c : e.changes) changes.push_back({{"field", c.field}, {"before", c.before}, {"after", c.after}});
+    nlohmann::json evidence = e.evidence_sha256;
+    db_.cached(
+           "INSERT INTO audit_events(id, at, actor_id, entity_type, entity_id, action, changes, evidence) "
+           "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+        .bind_all(e.id, e.at, e.actor_id, e.entity_type, e.entity_id, e.action, changes.dump(), evidence.dump())
+        .run();
+  });
 }
 
 void SqliteStore::backup_to(const std::string& path) {
@@ -448,22 +647,23 @@ void SqliteStore::backup_to(const std::string& path) {
 }
 
 std::vector<std::string> SqliteStore::check() {
-  std::lock_guard lock(db_.mutex());
-  std::vector<std::string> problems;
-  {
-    auto st = db_.prepare("PRAGMA integrity_check");
-    while (st.step()) {
-      auto line = st.col_text(0);
-      if (line != "ok") problems.push_back("integrity: " + line);
+  return reading([&]() -> std::vector<std::string> {
+    std::vector<std::string> problems;
+    {
+      auto st = db_.prepare("PRAGMA integrity_check");
+      while (st.step()) {
+        auto line = st.col_text(0);
+        if (line != "ok") problems.push_back("integrity: " + line);
+      }
     }
-  }
-  {
-    auto st = db_.prepare("PRAGMA foreign_key_check");
-    while (st.step())
-      problems.push_back("foreign key: table " + st.col_text(0) + " rowid " + std::to_string(st.col_int(1)) +
-                         " -> " + st.col_text(2));
-  }
-  return problems;
+    {
+      auto st = db_.prepare("PRAGMA foreign_key_check");
+      while (st.step())
+        problems.push_back("foreign key: table " + st.col_text(0) + " rowid " + std::to_string(st.col_int(1)) +
+                           " -> " + st.col_text(2));
+    }
+    return problems;
+  });
 }
 
 }  // namespace cl::server

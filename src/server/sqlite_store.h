@@ -1,9 +1,17 @@
-// The SQLite implementation of Store: one connection in WAL mode, serialised by a recursive mutex
-// held from begin() to commit()/rollback(), so a request's transaction is never interleaved.
+// The SQLite implementation of Store (connection model in docs/ARCHITECTURE.md):
+//   - ONE writer connection, serialised by a recursive mutex held from begin() to commit()/rollback(),
+//     so a request's write transaction is never interleaved (SQLite has one writer anyway);
+//   - a pool of read-only connections (WAL lets readers run beside the writer): store.read(…) leases one
+//     for a snapshot, and a read method called outside any transaction (auth's token lookup, …) leases
+//     one for that call. Reads never wait for a push; a read inside store.transaction uses the writer
+//     (it must see the transaction's own writes).
 #pragma once
 
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <vector>
 
 #include "server/db.h"
 #include "server/store.h"
@@ -12,8 +20,11 @@ namespace cl::server {
 
 class SqliteStore final : public Store {
  public:
-  // Opens (creates) the database and applies pending migrations.
-  SqliteStore(const std::string& path, Instant now);
+  static constexpr int kDefaultReaders = 8;
+  // Opens (creates) the database and applies pending migrations. `readers`: the size of the read pool
+  // (0 = every read goes through the writer, as on a database without WAL).
+  SqliteStore(const std::string& path, Instant now, int readers = kDefaultReaders);
+  ~SqliteStore() override;
   Db& db() { return db_; }
 
   int schema_version() override;
@@ -54,8 +65,28 @@ class SqliteStore final : public Store {
   void rollback() override;
 
  private:
+  template <class F> auto reading(F&& f);   // a read: pool reader, or the writer inside a write scope
+  template <class F> auto writing(F&& f);   // a write: the writer, under its lock
+  Db* lease_reader();                        // blocks while every reader is leased
+  void return_reader(Db* reader);
+  bool in_write_tx() const;                  // this thread holds the writer inside transaction()
+  friend struct ReadLease;
+
+  std::string path_;
   Db db_;
-  int depth_ = 0;   // nesting depth of transaction()/read(); >0 only on the thread holding the lock
+  int depth_ = 0;   // nesting depth of the writer's scopes; >0 only on the thread holding the lock
+
+  // R32/SYNC.md §4: the server sequence is read once per write transaction and written back just
+  // before COMMIT, inside the same transaction (guarded by the writer's lock).
+  bool seq_loaded_ = false;
+  std::int64_t seq_ = 0;
+
+  // The read pool: opened lazily up to max_readers_.
+  std::mutex pool_mutex_;
+  std::condition_variable pool_cv_;
+  std::vector<std::unique_ptr<Db>> readers_;
+  std::vector<Db*> idle_;
+  int max_readers_ = 0;
 };
 
 }  // namespace cl::server
