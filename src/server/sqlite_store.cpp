@@ -27,8 +27,9 @@ Role role_from(const std::string& s) {
   return Role::Rep;
 }
 
-constexpr const char* kUserCols =
-    "id, username, display_name, role, COALESCE(team_id, ''), phone, email, active, password_hash";
+// Column lists as macros so each query is one string literal: Db::cached keys literals by address
+// (no SQL text built, hashed and compared per call on the hot paths — every request looks up a user).
+#define CL_USER_COLS "id, username, display_name, role, COALESCE(team_id, ''), phone, email, active, password_hash"
 
 StoredUser read_user(const Stmt& st) {
   StoredUser u;
@@ -44,8 +45,7 @@ StoredUser read_user(const Stmt& st) {
   return u;
 }
 
-constexpr const char* kRecordCols =
-    "type, id, owner_id, team_id, region, seq, version, deleted, body, updated_at";
+#define CL_RECORD_COLS "type, id, owner_id, team_id, region, seq, version, deleted, body, updated_at"
 
 RecordRow read_record(const Stmt& st) {
   RecordRow r;
@@ -313,7 +313,7 @@ void SqliteStore::put_team(const Team& t) {
 
 std::optional<StoredUser> SqliteStore::find_user(const Id& id) {
   return reading([&]() -> std::optional<StoredUser> {
-    auto& st = db_.cached(std::string("SELECT ") + kUserCols + " FROM users WHERE id = ?");
+    auto& st = db_.cached("SELECT " CL_USER_COLS " FROM users WHERE id = ?");
     st.bind(1, id);
     if (!st.step()) return std::nullopt;
     auto u = read_user(st);
@@ -324,7 +324,7 @@ std::optional<StoredUser> SqliteStore::find_user(const Id& id) {
 
 std::optional<StoredUser> SqliteStore::find_user_by_username(const std::string& username) {
   return reading([&]() -> std::optional<StoredUser> {
-    auto& st = db_.cached(std::string("SELECT ") + kUserCols + " FROM users WHERE username = ?");
+    auto& st = db_.cached("SELECT " CL_USER_COLS " FROM users WHERE username = ?");
     st.bind(1, username);
     if (!st.step()) return std::nullopt;
     auto u = read_user(st);
@@ -336,7 +336,7 @@ std::optional<StoredUser> SqliteStore::find_user_by_username(const std::string& 
 std::vector<User> SqliteStore::list_users() {
   return reading([&]() -> std::vector<User> {
     std::vector<User> out;
-    auto& st = db_.cached(std::string("SELECT ") + kUserCols + " FROM users ORDER BY username");
+    auto& st = db_.cached("SELECT " CL_USER_COLS " FROM users ORDER BY username");
     while (st.step()) out.push_back(read_user(st).user);
     return out;
   });
@@ -534,7 +534,7 @@ std::int64_t SqliteStore::current_seq() {
 
 std::optional<RecordRow> SqliteStore::get_record(const std::string& type, const Id& id) {
   return reading([&]() -> std::optional<RecordRow> {
-    auto& st = db_.cached(std::string("SELECT ") + kRecordCols + " FROM records WHERE type = ? AND id = ?");
+    auto& st = db_.cached("SELECT " CL_RECORD_COLS " FROM records WHERE type = ? AND id = ?");
     st.bind_all(type, id);
     if (!st.step()) return std::nullopt;
     auto r = read_record(st);
@@ -560,19 +560,18 @@ void SqliteStore::put_record(const RecordRow& r) {
 std::vector<RecordRow> SqliteStore::records_since(const Scope& scope, std::int64_t after_seq, int limit) {
   return reading([&]() -> std::vector<RecordRow> {
     std::vector<RecordRow> out;
-    const std::string base = std::string("SELECT ") + kRecordCols + " FROM records WHERE seq > ?";
     Stmt* st = nullptr;
     switch (scope.kind) {
       case Scope::Kind::All:
-        st = &db_.cached(base + " ORDER BY seq LIMIT ?");
+        st = &db_.cached("SELECT " CL_RECORD_COLS " FROM records WHERE seq > ? ORDER BY seq LIMIT ?");
         st->bind_all(after_seq, limit);
         break;
       case Scope::Kind::Team:
-        st = &db_.cached(base + " AND team_id = ? ORDER BY seq LIMIT ?");
+        st = &db_.cached("SELECT " CL_RECORD_COLS " FROM records WHERE seq > ? AND team_id = ? ORDER BY seq LIMIT ?");
         st->bind_all(after_seq, scope.team_id, limit);
         break;
       case Scope::Kind::Own:
-        st = &db_.cached(base + " AND owner_id = ? ORDER BY seq LIMIT ?");
+        st = &db_.cached("SELECT " CL_RECORD_COLS " FROM records WHERE seq > ? AND owner_id = ? ORDER BY seq LIMIT ?");
         st->bind_all(after_seq, scope.user_id, limit);
         break;
     }
@@ -584,19 +583,18 @@ std::vector<RecordRow> SqliteStore::records_since(const Scope& scope, std::int64
 std::vector<RecordRow> SqliteStore::records_of_type(const std::string& type, const Scope& scope) {
   return reading([&]() -> std::vector<RecordRow> {
     std::vector<RecordRow> out;
-    const std::string base = std::string("SELECT ") + kRecordCols + " FROM records WHERE type = ? AND deleted = 0";
     Stmt* st = nullptr;
     switch (scope.kind) {
       case Scope::Kind::All:
-        st = &db_.cached(base + " ORDER BY seq");
+        st = &db_.cached("SELECT " CL_RECORD_COLS " FROM records WHERE type = ? AND deleted = 0 ORDER BY seq");
         st->bind_all(type);
         break;
       case Scope::Kind::Team:
-        st = &db_.cached(base + " AND team_id = ? ORDER BY seq");
+        st = &db_.cached("SELECT " CL_RECORD_COLS " FROM records WHERE type = ? AND deleted = 0 AND team_id = ? ORDER BY seq");
         st->bind_all(type, scope.team_id);
         break;
       case Scope::Kind::Own:
-        st = &db_.cached(base + " AND owner_id = ? ORDER BY seq");
+        st = &db_.cached("SELECT " CL_RECORD_COLS " FROM records WHERE type = ? AND deleted = 0 AND owner_id = ? ORDER BY seq");
         st->bind_all(type, scope.user_id);
         break;
     }

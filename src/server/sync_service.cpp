@@ -96,8 +96,9 @@ class StoreView final : public sync::RecordView {
     if (!e.record) return std::nullopt;
     return std::pair<Id, Id>{e.record->owner_id, e.team};
   }
-  void wrote(const sync::StoredRecord& w, const Id& team) {
-    records_[key(w.type, w.id)] = Entry{w, team};
+  void wrote(sync::StoredRecord&& w, const Id& team) {
+    std::string k = key(w.type, w.id);
+    records_[std::move(k)] = Entry{std::move(w), team};
   }
 
   std::optional<Id> customer_with_code(const std::string& code) const override {
@@ -310,7 +311,7 @@ SyncOutcome<sync::PushResponse> SyncService::push(const User& user, const sync::
                         problems_json(r.problems).dump(), now)
               .run();
         } else {
-          for (const auto& w : applied.value.writes) {
+          for (auto& w : applied.value.writes) {
             auto before = view.owner_and_team(w.type, w.id);
             // An unowned record (an unassigned lead) keeps its team: there is no owner to take one from.
             const Id team = w.owner_id.empty() && before ? before->second : view.team_of(w.owner_id);
@@ -332,9 +333,9 @@ SyncOutcome<sync::PushResponse> SyncService::push(const User& user, const sync::
             row.body = w.data.dump(-1, ' ', false, Json::error_handler_t::replace);
             row.updated_at = now;
             ctx_.store.put_record(row);
-            view.wrote(w, team);
             rules.wrote(w);
             if (m.name != sync::kActivityLog) audit(ctx_.store, m, w, user.id, now);
+            view.wrote(std::move(w), team);  // last use of w: the batch cache takes it without a deep copy
           }
           for (const auto& c : applied.value.conflicts)
             db.cached("INSERT INTO sync_conflicts(user_id, client_id, mid, body, at) VALUES (?, ?, ?, ?, ?)")
