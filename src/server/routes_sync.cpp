@@ -61,7 +61,32 @@ void register_sync_routes(ApiRouter& r, ServerContext& ctx) {
     if (!decoded.ok()) return write_error(res, 400, sync::kErrBadRequest, "malformed push request", decoded.problems);
     auto out = service->push(*user, decoded.value);
     if (out.error) return write_sync_error(res, *out.error);
-    write_json(res, sync::to_json(*out.value));
+    // A 500-mutation answer is mostly {"conflicts":[],"mid":N,"problems":[],"status":"applied"}: those are
+    // written as text (same keys and order as sync::to_json); a result with problems or conflicts goes
+    // through nlohmann as before.
+    const sync::PushResponse& resp = *out.value;
+    std::string text;
+    text.reserve(64 + resp.results.size() * 64);
+    text += "{\"last_mid\":";
+    text += std::to_string(resp.last_mid);
+    text += ",\"results\":[";
+    for (std::size_t i = 0; i < resp.results.size(); ++i) {
+      const sync::PushResult& r = resp.results[i];
+      if (i) text += ',';
+      if (r.problems.empty() && r.conflicts.empty()) {
+        text += "{\"conflicts\":[],\"mid\":";
+        text += std::to_string(r.mid);
+        text += ",\"problems\":[],\"status\":\"";
+        text += sync::to_string(r.status);
+        text += "\"}";
+      } else {
+        text += sync::to_json(r).dump(-1, ' ', false, json::error_handler_t::replace);
+      }
+    }
+    text += "]}";
+    res.status = 200;
+    res.body = std::move(text);
+    res.set_header("Content-Type", "application/json; charset=utf-8");
   });
 
   r.get("/api/v1/sync/pull", [&ctx, service](const httplib::Request& req, httplib::Response& res) {
