@@ -140,6 +140,7 @@ EM_JS(void, js_idb_install, (), {
       };
     }
     if (typeof oc.conflicts === "string") meta.put(oc.conflicts, "conflicts");
+    if (oc.caught_up) meta.put(true, "caught_up");   // the first sync finished (sync_client.h)
   }
   function bumpGeneration(tx) {
     const meta = tx.objectStore("meta");
@@ -213,6 +214,7 @@ EM_JS(void, js_idb_clear_records, (const char* db), {
   I.run(I.str(db), ["pages", "meta"], function (tx) {
     tx.objectStore("pages").clear();
     tx.objectStore("meta").delete("cursor");
+    tx.objectStore("meta").delete("caught_up");
     I.bumpGeneration(tx);
   });
 });
@@ -267,6 +269,7 @@ EM_JS(void, js_idb_load, (int req, const char* db, double after, double gen, int
       pages.getAllKeys(range).onsuccess = function (e2) { out.keys = e2.target.result; };
     };
     meta.get("cursor").onsuccess = function (e) { out.meta.cursor = e.target.result || ""; };
+    meta.get("caught_up").onsuccess = function (e) { out.meta.caught_up = e.target.result === true; };
     meta.get("last_mid").onsuccess = function (e) { out.meta.last_mid = e.target.result || 0; };
     meta.get("conflicts").onsuccess = function (e) { out.conflicts = e.target.result || ""; };
     tx.objectStore("outbox").getAll().onsuccess = function (e) { out.outbox = e.target.result; };
@@ -333,6 +336,7 @@ std::string outbox_changes_json(const app::OutboxChanges& ch) {
   j["drop"] = ch.drop_pending_through;
   j["last_mid"] = ch.last_mid;
   if (ch.conflicts_json) j["conflicts"] = *ch.conflicts_json;
+  j["caught_up"] = ch.caught_up;
   return j.dump();
 }
 
@@ -487,6 +491,7 @@ EMSCRIPTEN_KEEPALIVE void cl_idb_loaded_done(int req, const char* meta_json, con
   if (err.empty()) {
     auto& s = load.state;
     s.cursor = meta.value("cursor", "");
+    s.caught_up = meta.value("caught_up", false);
     s.last_mid = meta.value("last_mid", std::int64_t{0});
     s.page_generation = meta.value("page_generation", std::int64_t{0});
     s.all_pages = meta.value("all_pages", true);

@@ -318,6 +318,105 @@ TEST_CASE("the first sync reports progress page by page") {
   CHECK(rig.storage.db->pages.size() == 3);
 }
 
+// The benchmark's symptom (issue 5): 50k customers + 50k activities, and "first sync done" was
+// reported after the first page (a cursor existed), so the page treated the replica as complete at
+// 50k customers / 0 activities and closed; the reload then held the 1,000 activities stored so far.
+namespace first_sync {
+
+void seed(FakeServer& server, int customers, int activities) {
+  for (int i = 0; i < customers; ++i)
+    server.put({"customer", "c" + std::to_string(i), "rep1", 1, false,
+                encode(make_customer("c" + std::to_string(i), "客户" + std::to_string(i)))});
+  for (int i = 0; i < activities; ++i)
+    server.put({"activity", "a" + std::to_string(i), "rep1", 1, false,
+                encode(make_activity("a" + std::to_string(i), "c" + std::to_string(i % customers), ActivityKind::Call,
+                                     900'000))});
+}
+
+std::unique_ptr<SyncClient> client(Rig& rig, LocalReplica& replica) {
+  SyncClientConfig cfg;
+  cfg.client_id = "dev-1";
+  cfg.actor = {"rep1", Role::Rep, "t1"};
+  cfg.pull_limit = 10;
+  cfg.settings = default_settings();
+  return std::make_unique<SyncClient>(cfg, replica, rig.transport, rig.storage, [] { return 0.5; });
+}
+
+}  // namespace first_sync
+
+TEST_CASE("the first sync is not over at the first page but when the server says nothing more is waiting") {
+  Rig rig;
+  first_sync::seed(rig.server, 15, 15);
+  rig.client = first_sync::client(rig, rig.replica);
+  rig.client->tick(rig.now);
+  rig.transport.deliver();   // page 1: ten customers, and a cursor
+  CHECK(rig.client->status().first_sync);
+  rig.client->tick(rig.now);
+  rig.transport.deliver();   // page 2: five customers + five activities
+  CHECK(rig.client->status().first_sync);
+  CHECK(rig.replica.activities().size() == 5);
+  rig.run();
+  CHECK_FALSE(rig.client->status().first_sync);
+  CHECK(rig.replica.customers().size() == 15);
+  CHECK(rig.replica.activities().size() == 15);
+  CHECK(rig.storage.db->caught_up);
+}
+
+TEST_CASE("a reload in the middle of the first sync is still the first sync and pulls only what is missing") {
+  Rig rig;
+  first_sync::seed(rig.server, 15, 15);
+  rig.client = first_sync::client(rig, rig.replica);
+  for (int i = 0; i < 2; ++i) {
+    rig.client->tick(rig.now);
+    rig.transport.deliver();
+  }
+  REQUIRE(rig.client->status().records_received == 20);
+  rig.client.reset();   // the tab closes after two of three pages
+
+  LocalReplica reloaded;
+  auto second = first_sync::client(rig, reloaded);
+  second->restore(rig.storage.snapshot(), rig.now);
+  CHECK(second->status().first_sync);
+  CHECK(reloaded.customers().size() == 15);
+  CHECK(reloaded.activities().size() == 5);
+  for (int i = 0; i < 10; ++i) {
+    second->tick(rig.now);
+    if (!rig.transport.deliver()) break;
+  }
+  CHECK_FALSE(second->status().first_sync);
+  CHECK(second->status().records_received == 10);   // the stored pages are not pulled again
+  CHECK(reloaded.activities().size() == 15);
+  second.reset();
+
+  LocalReplica third_replica;
+  auto third = first_sync::client(rig, third_replica);
+  third->restore(rig.storage.snapshot(), rig.now);
+  CHECK_FALSE(third->status().first_sync);
+  CHECK(third_replica.customers().size() == 15);
+  CHECK(third_replica.activities().size() == 15);
+  third->tick(rig.now);
+  rig.transport.deliver();
+  CHECK(third->status().records_received == 0);
+}
+
+TEST_CASE("must_refetch starts a first sync again, in memory and in storage") {
+  Rig rig;
+  first_sync::seed(rig.server, 5, 0);
+  rig.run();
+  REQUIRE_FALSE(rig.client->status().first_sync);
+  REQUIRE(rig.storage.db->caught_up);
+  rig.server.floor_seq = 1000;
+  rig.client->request_pull(rig.now);
+  rig.client->tick(rig.now);
+  rig.transport.deliver();   // 409
+  CHECK(rig.client->status().first_sync);
+  CHECK_FALSE(rig.storage.db->caught_up);
+  rig.server.floor_seq = 0;
+  rig.run();
+  CHECK_FALSE(rig.client->status().first_sync);
+  CHECK(rig.storage.db->caught_up);
+}
+
 TEST_CASE("with nothing to push the client still polls on a timer") {
   Rig rig;
   rig.run();

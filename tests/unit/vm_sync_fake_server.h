@@ -135,6 +135,7 @@ struct FakeDb {
   std::map<std::int64_t, std::string> pages;
   std::int64_t page_generation = 0;
   std::string cursor;
+  bool caught_up = false;
   std::int64_t last_mid = 0;
   std::int64_t next_mid = 1;
   std::map<std::int64_t, sync::Json> outbox;
@@ -174,6 +175,7 @@ struct FakeStorage : ReplicaStorage {
     for (const auto& [k, v] : db->pages)
       if (s.all_pages || k > req.after_page_key) s.pages.push_back({k, v});
     s.cursor = db->cursor;
+    s.caught_up = db->caught_up;
     s.last_mid = db->last_mid;
     sync::Json arr = sync::Json::array();
     for (const auto& [mid, e] : db->outbox) arr.push_back(e);
@@ -219,6 +221,7 @@ struct FakeStorage : ReplicaStorage {
       });
     db->last_mid = std::max(db->last_mid, ch.last_mid);
     if (ch.conflicts_json) db->conflicts = *ch.conflicts_json;
+    if (ch.caught_up) db->caught_up = true;
   }
   void append_page(std::int64_t key, const std::string& changes_json, const std::string& cursor,
                    const OutboxChanges& outbox) override {
@@ -243,6 +246,7 @@ struct FakeStorage : ReplicaStorage {
     if (write_fails()) return;
     db->pages.clear();
     db->cursor.clear();
+    db->caught_up = false;
     ++db->page_generation;
     ++commits;
   }

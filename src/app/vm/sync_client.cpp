@@ -113,7 +113,10 @@ Problems SyncClient::absorb(const StoredState& state, Instant now) {
   page_generation_ = state.page_generation;
   // The stored cursor matches the stored pages. The syncing tab keeps its own when it only read the
   // newer pages: its cursor may be ahead after an empty poll, which writes no page.
-  if (state.all_pages || !leader_) cursor_ = state.cursor;
+  if (state.all_pages || !leader_) {
+    cursor_ = state.cursor;
+    caught_up_ = state.caught_up;
+  }
   last_mid_ = std::max(last_mid_, state.last_mid);
 
   const std::size_t pending_before = outbox_.pending_count();
@@ -172,7 +175,7 @@ Problems SyncClient::restore(const StoredState& state, Instant now) {
   StoredState full = state;
   full.all_pages = true;
   auto problems = absorb(full, now);
-  status_.first_sync = cursor_.empty();
+  status_.first_sync = !caught_up_;
   pull_wanted_ = true;
   if (leader_) maybe_compact();
   return problems;
@@ -350,7 +353,7 @@ void SyncClient::update_counts() {
   status_.unsaved = unsaved_.size();
   status_.rejected = outbox_.rejected_count();
   status_.evidence_pending = evidence_.size();
-  status_.first_sync = cursor_.empty();
+  status_.first_sync = !caught_up_;
   status_.leader = leader_;
   status_.stored_pages = pages_.size();
   status_.stored_changes = stored_changes(pages_);
@@ -542,6 +545,7 @@ void SyncClient::on_pull_reply(const HttpReply& r, Instant now) {
     revert_optimistic();
     replica_.clear();
     cursor_.clear();
+    caught_up_ = false;
     storage_.clear_records();
     pages_.clear();
     ++page_generation_;   // mirrors the storage's bump
@@ -569,6 +573,11 @@ void SyncClient::on_pull_reply(const HttpReply& r, Instant now) {
   auto changes = outbox_changes_since(before);
   changes.drop_pending_through = last_mid_;
   changes.last_mid = last_mid_;
+  // The first sync ends when the server says so, not at the first page (which already sets a cursor).
+  if (!page.has_more && !caught_up_) {
+    caught_up_ = true;
+    changes.caught_up = true;
+  }
 
   if (!page.changes.empty()) {
     sync::Json arr = sync::Json::array();

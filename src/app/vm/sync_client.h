@@ -86,6 +86,10 @@ struct StoredState {
   bool all_pages = true;               // false: only the pages after the requested key
   std::int64_t page_generation = 0;
   std::string cursor;
+  // A pull has answered has_more=false since the pages were last cleared: the stored pages are the
+  // whole scope as of `cursor`. A cursor alone does not say so — a first sync interrupted after page
+  // 51 of 100 leaves a cursor too, and must still count (and show) as an unfinished first sync.
+  bool caught_up = false;
   std::int64_t last_mid = 0;
   std::string outbox_json;             // JSON array of outbox entries (sync::Outbox::entry_to_json), "" = none
   std::string conflicts_json;          // JSON array of conflicts, "" = none
@@ -103,7 +107,12 @@ struct OutboxChanges {
   std::int64_t drop_pending_through = 0;                     // delete pending entries with mid ≤ this
   std::int64_t last_mid = 0;                                 // stored as the server's last_mid (max)
   std::optional<std::string> conflicts_json;
-  bool empty() const { return remove.empty() && put.empty() && drop_pending_through == 0 && last_mid == 0 && !conflicts_json; }
+  // Not the outbox but written with it: the first sync has finished (StoredState::caught_up), set
+  // in the transaction of the last page (or of the empty reply that said has_more=false).
+  bool caught_up = false;
+  bool empty() const {
+    return remove.empty() && put.empty() && drop_pending_through == 0 && last_mid == 0 && !conflicts_json && !caught_up;
+  }
 };
 
 // IndexedDB behind an interface. Each call is ONE transaction in the browser implementation, and the
@@ -121,7 +130,7 @@ struct ReplicaStorage {
                            const OutboxChanges& outbox) = 0;
   virtual void update_outbox(const OutboxChanges& changes) = 0;
   virtual void drop_evidence(const std::string& sha256) = 0;
-  // 409 must_refetch: forget every page and the cursor, keep the outbox; bumps the page generation.
+  // 409 must_refetch: forget every page, the cursor and caught_up, keep the outbox; bumps the page generation.
   virtual void clear_records() = 0;
   // Rewrites pages per the plan in one transaction over the page store only (the outbox is never
   // touched); bumps the page generation. done("") when committed, else the error (nothing changed).
@@ -151,7 +160,7 @@ struct SyncStatus {
   std::size_t pending = 0;            // outbox entries not yet accepted
   std::size_t rejected = 0;
   std::size_t evidence_pending = 0;
-  bool first_sync = false;            // no cursor yet: the first full download is running
+  bool first_sync = false;            // no pull has said has_more=false yet: the first download runs
   std::size_t records_received = 0;   // during this run (first-sync progress)
   int pages_received = 0;
   int failed_attempts = 0;            // consecutive failures (backoff exponent)
@@ -274,6 +283,7 @@ class SyncClient {
   std::vector<Unsaved> unsaved_;                                // intents storage has not confirmed
   std::int64_t next_temp_mid_ = -1;
   std::string cursor_;
+  bool caught_up_ = false;    // a pull answered has_more=false (StoredState::caught_up)
   std::int64_t last_mid_ = 0;
   std::vector<PendingEvidence> evidence_;                       // upload queue, oldest first
   std::map<Key, std::optional<sync::StoredRecord>> shadows_;    // base value before optimistic writes
