@@ -1,0 +1,174 @@
+// The first sync into IndexedDB (issue 5), against the real server in Chromium: a user with a few
+// thousand customers and activities (pushed through the sync endpoint, as a device would) signs in
+// on a fresh browser. When the app says the first sync is over, the replica in the page holds exactly
+// what the server's pull holds — per record kind — and after a reload it still does, from IndexedDB,
+// without pulling anything again.
+//
+// The bug this guards: "first sync done" meant "a cursor exists", true after the first of many pages,
+// so a page (and bench-web) saw 50k customers and 0 activities as a finished sync and closed; the
+// reload then held only the pages stored so far and re-pulled the rest.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import h from './lib/harness.js';
+
+const require = createRequire(import.meta.url);
+const { syntheticCustomer, prng } = require('../../bench/web_lib.js');
+
+const N = 2500;   // customers and as many activities: 5000+ records, several 1,000-record pages
+
+let server;
+let browser;
+
+test.before(async () => {
+  server = await h.startServer();
+  browser = await h.launchBrowser();
+});
+
+test.after(async () => {
+  if (browser) await browser.close();
+  if (server) await server.stop();
+});
+
+const field = (page) => page.evaluate(() => window.closeloop.field && window.closeloop.field());
+
+async function waitField(page, predicate, timeout = 60000) {
+  const deadline = Date.now() + timeout;
+  let last = null;
+  for (;;) {
+    last = await field(page);
+    if (last && predicate(last)) return last;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${predicate} — last field state: ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function api(path, token, options = {}) {
+  const r = await fetch(server.base + path, {
+    ...options,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+  });
+  const text = await r.text();
+  let body = null;
+  try { body = JSON.parse(text); } catch (_) { body = text; }
+  return { status: r.status, body };
+}
+
+async function login(username) {
+  const r = await api('/api/v1/auth/login', null, { method: 'POST', body: JSON.stringify({ username, password: 'demo1234' }) });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  return r.body.token;
+}
+
+// N customers + N activities for rep1, through POST /api/v1/sync/push from a seeding device.
+async function seed(token) {
+  const clientId = 'e2e-first-sync-seeder';
+  const reg = await api('/api/v1/sync/register', token, { method: 'POST', body: JSON.stringify({ client_id: clientId }) });
+  assert.equal(reg.status, 200, JSON.stringify(reg.body));
+  const rnd = prng(4242);
+  const seen = new Set();
+  let mid = 1;
+  const push = async (mutations) => {
+    const r = await api('/api/v1/sync/push', token, { method: 'POST',
+      body: JSON.stringify({ client_id: clientId, schema_version: 1, mutations }) });
+    assert.equal(r.status, 200, JSON.stringify(r.body).slice(0, 300));
+    const bad = r.body.results.filter((x) => x.status !== 'applied');
+    assert.equal(bad.length, 0, JSON.stringify(bad[0] || {}).slice(0, 400));
+  };
+  for (let i = 0; i < N; i += 500) {
+    const ms = [];
+    for (let k = i; k < Math.min(N, i + 500); k++) {
+      const c = syntheticCustomer(k, rnd, reg.body.device_no, seen);
+      c.id = `fs-c-${String(k).padStart(5, '0')}`;
+      ms.push({ mid: mid++, name: 'customer.create', args: { customer: c } });
+    }
+    await push(ms);
+  }
+  for (let i = 0; i < N; i += 500) {
+    const ms = [];
+    for (let k = i; k < Math.min(N, i + 500); k++)
+      ms.push({ mid: mid++, name: 'activity.log', args: { activity: {
+        id: `fs-a-${String(k).padStart(5, '0')}`, kind: 'call', customer_id: `fs-c-${String((k * 7) % N).padStart(5, '0')}`,
+        summary: '电话跟进', outcome: '有意向' } } });
+    await push(ms);
+  }
+}
+
+// What a fresh device of rep1 receives, counted per kind (the pull is the scope, SYNC.md).
+async function serverCounts(token) {
+  const live = new Map();
+  let cursor = '';
+  for (let i = 0; i < 100; i++) {
+    const r = await api(`/api/v1/sync/pull?client_id=e2e-first-sync-check&schema_version=1&limit=5000&cursor=${encodeURIComponent(cursor)}`, token);
+    assert.equal(r.status, 200, JSON.stringify(r.body).slice(0, 300));
+    for (const c of r.body.changes) {
+      if (c.deleted) live.delete(`${c.type}/${c.id}`); else live.set(`${c.type}/${c.id}`, c.type);
+    }
+    cursor = r.body.cursor;
+    if (!r.body.has_more) break;
+  }
+  const counts = { customer: 0, activity: 0, opportunity: 0 };
+  for (const t of live.values()) if (t in counts) counts[t] += 1;
+  return counts;
+}
+
+const pageCounts = (f) => ({ customer: f.customers, activity: f.activities, opportunity: f.opportunities });
+
+async function storedMeta(page, userId) {
+  return page.evaluate((name) => new Promise((resolve, reject) => {
+    const req = indexedDB.open(name);
+    req.onerror = () => reject(req.error);
+    req.onsuccess = () => {
+      const d = req.result;
+      const tx = d.transaction(['meta', 'pages'], 'readonly');
+      const out = {};
+      tx.objectStore('meta').get('caught_up').onsuccess = (e) => { out.caught_up = e.target.result; };
+      tx.objectStore('meta').get('cursor').onsuccess = (e) => { out.cursor = e.target.result; };
+      tx.objectStore('pages').count().onsuccess = (e) => { out.pages = e.target.result; };
+      tx.oncomplete = () => { d.close(); resolve(out); };
+    };
+  }), 'closeloop-' + userId);
+}
+
+test('after the first sync the replica holds what the server holds, and a reload keeps it without a re-pull', async () => {
+  const token = await login('rep1');
+  await seed(token);
+  const expected = await serverCounts(token);
+  assert.ok(expected.customer >= N && expected.activity >= N, JSON.stringify(expected));
+
+  const { context, page, problems } = await h.newPage(browser);
+  try {
+    await page.goto(server.base + '/');
+    await h.waitReady(page);
+    await h.loginThroughForm(page, 'rep1', 'demo1234');
+    // Whatever the page sees while the first sync runs, it must not be "done" with records missing.
+    let sawProgress = false;
+    const done = await waitField(page, (f) => {
+      if (f.loaded && f.first_sync && f.records_received > 0) sawProgress = true;
+      return f.loaded && !f.first_sync;
+    }, 120000);
+    assert.deepEqual(pageCounts(done), expected, 'first sync reported done with the replica incomplete');
+    assert.ok(done.records_received >= expected.customer + expected.activity, JSON.stringify(done));
+    assert.ok(sawProgress, 'the first sync should be seen in progress (several pages)');
+    const st = await h.state(page);
+    const meta = await storedMeta(page, st.user.id);
+    assert.equal(meta.caught_up, true, JSON.stringify(meta));
+    assert.ok(meta.pages >= 1, JSON.stringify(meta));
+    await h.screenshot(page, 'first-sync-done.png');
+
+    await page.reload();
+    await h.waitReady(page);
+    const reloaded = await waitField(page, (f) => f.loaded && !f.first_sync && f.connectivity === 'online' &&
+      f.customers > 0, 60000);
+    assert.deepEqual(pageCounts(reloaded), expected, 'the reload should hold the whole replica');
+    // Let the poll after the reload run: it brings nothing (the stored cursor is the last page's).
+    await page.evaluate(() => window.closeloop.syncNow());
+    await new Promise((r) => setTimeout(r, 1500));
+    const after = await field(page);
+    assert.equal(after.records_received, 0, 'a reload must not pull stored records again: ' + JSON.stringify(after));
+    assert.deepEqual(pageCounts(after), expected);
+    assert.deepEqual(problems.filter((p) => !/favicon/.test(p)), []);
+  } finally {
+    await context.close();
+  }
+});
