@@ -13,6 +13,7 @@
 
 #include <imgui.h>
 #include <imgui_impl_opengl3.h>
+#include <imgui_internal.h>
 
 #include "app/shell/app_entry.h"
 #include "app/vm/field_app.h"
@@ -49,6 +50,20 @@ EM_JS(void, js_mark_interactive, (), {
 
 // Long enough for ImGui's hover delays and tooltip fades to finish before the loop pauses.
 constexpr double kAwakeAfterEventMs = 1000;
+
+// Issue 5: while a sync runs, every pulled page and IndexedDB commit wakes the loop, and each frame
+// (~40 ms on a software GPU, a few ms on a tablet) competes with the sync's own work on the main
+// thread. Frames nobody asked for with input are spaced this far apart then (a few per second keep
+// the progress moving); input, a resize or a navigation draws at once and at full rate for a while.
+constexpr double kBackgroundFrameMs = 250;
+double g_foreground_until = 0;   // input seen / UI event: full frame rate until then
+
+bool syncing() {
+  const app::FieldApp* a = app::field_app();
+  if (!a) return false;
+  const auto& s = a->sync.status();
+  return s.phase != app::SyncPhase::Idle || (s.first_sync && s.leader);
+}
 
 app::FrameFacts measure() {
   app::FrameFacts f;
@@ -125,7 +140,11 @@ void frame() {
 }
 
 void loop_tick() {
-  frame();
+  const double t = now();
+  // ImGui events queued since the last frame = the user did something (input_web/text_web push them).
+  if (GImGui && GImGui->InputEventsQueue.Size > 0) g_foreground_until = t + kAwakeAfterEventMs;
+  const bool background_only = t > g_foreground_until && !input_busy() && !text_composing();
+  if (!(background_only && g_frames > 0 && t - g_last_frame_ms < kBackgroundFrameMs && syncing())) frame();
   // Pause when nothing changes: every event source (input, resize, fetch, timer, IME, font load)
   // calls wake(), which keeps frames coming for a short settle time; touch/inertia keep it awake.
   if (fonts_ready() && now() > g_awake_until && !input_busy() && !text_composing()) {
@@ -144,8 +163,13 @@ void wake() {
   }
 }
 
-void run_frame_now() {
+void wake_foreground() {
+  g_foreground_until = now() + kAwakeAfterEventMs;
   wake();
+}
+
+void run_frame_now() {
+  wake_foreground();
   frame();
 }
 
@@ -160,12 +184,12 @@ namespace dp = cl::platform::detail;
 
 extern "C" {
 
-EMSCRIPTEN_KEEPALIVE void cl_wake() { dp::wake(); }
-EMSCRIPTEN_KEEPALIVE void cl_resize() { dp::wake(); }
+EMSCRIPTEN_KEEPALIVE void cl_wake() { dp::wake_foreground(); }
+EMSCRIPTEN_KEEPALIVE void cl_resize() { dp::wake_foreground(); }
 EMSCRIPTEN_KEEPALIVE int cl_is_idle() { return dp::loop_paused() ? 1 : 0; }
 EMSCRIPTEN_KEEPALIVE void cl_online(int online) {
   cl::app::app_set_online(online != 0);
-  dp::wake();
+  dp::wake_foreground();
 }
 EMSCRIPTEN_KEEPALIVE void cl_login(const char* token, const char* user_json) {
   cl::platform::set_bearer_token(token);
@@ -175,19 +199,19 @@ EMSCRIPTEN_KEEPALIVE void cl_login(const char* token, const char* user_json) {
 EMSCRIPTEN_KEEPALIVE void cl_logout_local() {
   cl::platform::set_bearer_token("");
   cl::app::app_logout_local();
-  dp::wake();
+  dp::wake_foreground();
 }
 EMSCRIPTEN_KEEPALIVE void cl_route(const char* hash) {
   cl::app::app_route_changed(hash);
-  dp::wake();
+  dp::wake_foreground();
 }
 EMSCRIPTEN_KEEPALIVE void cl_navigate(const char* path) {
   cl::app::app_navigate(path);
-  dp::wake();
+  dp::wake_foreground();
 }
 EMSCRIPTEN_KEEPALIVE void cl_set_lang(const char* code) {
   cl::app::app_set_lang_code(code);
-  dp::wake();
+  dp::wake_foreground();
 }
 
 // Frame recorder (benchmarks): window.closeloop.frameTimes.start() clears and starts recording,

@@ -417,6 +417,43 @@ TEST_CASE("must_refetch starts a first sync again, in memory and in storage") {
   CHECK(rig.storage.db->caught_up);
 }
 
+TEST_CASE("a pulled page is stored as the server sent it, and a reload reads it back") {
+  // Issue 5: re-encoding every received change only to store it doubled the cost of a page in wasm.
+  struct OneReply : SyncTransport {
+    std::string body;
+    void get(const std::string&, HttpCallback done) override { done({200, body}); }
+    void post_json(const std::string&, const std::string&, HttpCallback done) override { done({503, ""}); }
+    void put_bytes(const std::string&, const std::string&, const std::string&, HttpCallback done) override { done({503, ""}); }
+  } transport;
+  auto c = make_customer("c1", "杭州\"方括号]医院{", "0571-88881234");
+  sync::Json change{{"type", "customer"}, {"id", "c1"}, {"deleted", false}, {"version", 1}, {"record", encode(c)}};
+  const std::string changes_text = "[ " + change.dump() + " ,\n " +
+      sync::Json{{"type", "activity"}, {"id", "a1"}, {"deleted", false}, {"version", 1},
+                 {"record", encode(make_activity("a1", "c1", ActivityKind::Call, 900'000, "说了\"]\""))}}.dump() + " ]";
+  transport.body = R"({"cursor": "7", "rejections": [], "note": "\"changes\": [1]", "changes" : )" + changes_text +
+                   R"( , "has_more": false, "last_mid": 0, "conflicts": []})";
+  FakeStorage storage;
+  LocalReplica replica;
+  SyncClientConfig cfg;
+  cfg.client_id = "dev-1";
+  cfg.actor = {"rep1", Role::Rep, "t1"};
+  cfg.settings = default_settings();
+  SyncClient client(cfg, replica, transport, storage, [] { return 0.5; });
+  client.tick(1'000'000);
+  REQUIRE(replica.customer("c1") != nullptr);
+  REQUIRE(storage.db->pages.size() == 1);
+  CHECK(storage.db->pages.begin()->second == changes_text);
+  CHECK(client.page_index().front().changes.size() == 2);
+
+  LocalReplica reloaded;
+  SyncClient again(cfg, reloaded, transport, storage, [] { return 0.5; });
+  CHECK(again.restore(storage.snapshot(), 1'000'000).empty());
+  REQUIRE(reloaded.customer("c1") != nullptr);
+  CHECK(reloaded.customer("c1")->name == c.name);
+  REQUIRE(reloaded.activity("a1") != nullptr);
+  CHECK(reloaded.activity("a1")->customer_id == "c1");
+}
+
 TEST_CASE("with nothing to push the client still polls on a timer") {
   Rig rig;
   rig.run();

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <string_view>
 
 #include "app/vm/replica_codec.h"
 #include "core/version.h"
@@ -43,6 +44,58 @@ std::string url_encode(const std::string& s) {
 std::string text_arg(const sync::Json& j, const char* key) {
   auto it = j.find(key);
   return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// The text of the top-level member `key` of the JSON object `body` ("" when absent). `body` has
+// already been parsed, so it is valid JSON; strings are skipped with their escapes. Issue 5: a pulled
+// page is stored as the server sent it — re-encoding 1,000 parsed changes only to store them cost
+// about as much as parsing them in wasm.
+std::string_view raw_member(std::string_view body, std::string_view key) {
+  int depth = 0;
+  std::size_t i = 0;
+  const std::size_t n = body.size();
+  auto skip_string = [&](std::size_t at) {  // at = opening quote; returns the index after the closing one
+    for (std::size_t k = at + 1; k < n; ++k) {
+      if (body[k] == '\\') ++k;
+      else if (body[k] == '"') return k + 1;
+    }
+    return n;
+  };
+  auto skip_ws = [&](std::size_t at) {
+    while (at < n && (body[at] == ' ' || body[at] == '\n' || body[at] == '\r' || body[at] == '\t')) ++at;
+    return at;
+  };
+  while (i < n) {
+    const char c = body[i];
+    if (c == '"') {
+      const std::size_t end = skip_string(i);
+      if (depth == 1) {
+        const std::size_t colon = skip_ws(end);
+        if (colon < n && body[colon] == ':' && body.substr(i + 1, end - i - 2) == key) {
+          const std::size_t start = skip_ws(colon + 1);
+          std::size_t k = start;
+          int d = 0;
+          while (k < n) {
+            const char v = body[k];
+            if (v == '"') { k = skip_string(k); if (d == 0) break; continue; }
+            if (v == '[' || v == '{') ++d;
+            else if (v == ']' || v == '}') { if (--d <= 0) { ++k; break; } }
+            else if (d == 0 && (v == ',')) break;
+            ++k;
+          }
+          std::size_t stop = k;
+          while (stop > start && (body[stop - 1] == ' ' || body[stop - 1] == '\n' || body[stop - 1] == '\r' || body[stop - 1] == '\t')) --stop;
+          return body.substr(start, stop - start);
+        }
+      }
+      i = end;
+      continue;
+    }
+    if (c == '{' || c == '[') ++depth;
+    else if (c == '}' || c == ']') --depth;
+    ++i;
+  }
+  return {};
 }
 
 // R32: a rejection comes with a way to fix it — the record to open, or the form to retry.
@@ -580,10 +633,19 @@ void SyncClient::on_pull_reply(const HttpReply& r, Instant now) {
   }
 
   if (!page.changes.empty()) {
-    sync::Json arr = sync::Json::array();
-    for (const auto& ch : page.changes) arr.push_back(sync::to_json(ch));
+    // Stored as received (an array of wire Changes, what a load parses); re-encoded only if the
+    // member can't be cut out of the body.
+    std::string_view raw = raw_member(r.body, "changes");
+    std::string text;
+    if (!raw.empty() && raw.front() == '[') {
+      text.assign(raw);
+    } else {
+      sync::Json arr = sync::Json::array();
+      for (const auto& ch : page.changes) arr.push_back(sync::to_json(ch));
+      text = arr.dump();
+    }
     const std::int64_t key = max_page_key_ + 1;
-    storage_.append_page(key, arr.dump(), cursor_, changes);
+    storage_.append_page(key, text, cursor_, changes);
     index_page(key, page.changes);
     // Planning walks the whole index: not while a first sync streams full pages in (has_more).
     if (++pages_since_plan_ >= config_.compact_every_pages && !page.has_more) maybe_compact();
