@@ -58,6 +58,39 @@ struct KickingTransport final : SyncTransport {
   }
 };
 
+// IndexedDB storage, plus the same prompt tick after each completion: a refused write (quota) is
+// published (top bar, screen-reader announcement) at once, not at the next idle poll up to 1 s later.
+struct KickingStorage final : ReplicaStorage {
+  std::unique_ptr<ReplicaStorage> inner;
+  explicit KickingStorage(std::unique_ptr<ReplicaStorage> s) : inner(std::move(s)) {}
+  void load(const LoadRequest& r, std::function<void(StoredState, std::string)> done) override {
+    inner->load(r, [done = std::move(done)](StoredState s, std::string e) {
+      if (done) done(std::move(s), std::move(e));
+      kick();
+    });
+  }
+  void add_intent(const std::string& entry, const std::vector<PendingEvidence>& ev,
+                  std::function<void(std::int64_t, std::string)> done) override {
+    inner->add_intent(entry, ev, [done = std::move(done)](std::int64_t mid, std::string e) {
+      if (done) done(mid, std::move(e));
+      kick();
+    });
+  }
+  void append_page(std::int64_t key, const std::string& changes, const std::string& cursor,
+                   const OutboxChanges& outbox) override {
+    inner->append_page(key, changes, cursor, outbox);
+  }
+  void update_outbox(const OutboxChanges& c) override { inner->update_outbox(c); }
+  void drop_evidence(const std::string& sha) override { inner->drop_evidence(sha); }
+  void clear_records() override { inner->clear_records(); }
+  void compact_pages(const CompactionPlan& plan, std::function<void(std::string)> done) override {
+    inner->compact_pages(plan, [done = std::move(done)](std::string e) {
+      if (done) done(std::move(e));
+      kick();
+    });
+  }
+};
+
 struct Runtime {
   std::unique_ptr<ReplicaStorage> storage;
   std::unique_ptr<SyncTransport> transport;
@@ -145,7 +178,7 @@ void start(const Session& session) {
   if (!session.user.team_id.empty()) config.user_teams[session.user.id] = session.user.team_id;
   config.settings = default_settings();
   const std::string db = "closeloop-" + g.user_id;
-  g.storage = platform::make_indexeddb_storage(db);
+  g.storage = std::make_unique<KickingStorage>(platform::make_indexeddb_storage(db));
   g.transport = std::make_unique<KickingTransport>(platform::make_http_sync_transport());
   platform::request_persistent_storage();
   g.app = std::make_unique<FieldApp>(config, *g.transport, *g.storage, device_no, random10,
@@ -240,7 +273,9 @@ void kick() {
   g.kicked = true;
   emscripten_set_timeout([](void*) {
     g.kicked = false;
-    if (g.app && g.app->loaded) g.app->sync.tick(now_ms());
+    if (!g.app || !g.app->loaded) return;
+    g.app->sync.tick(now_ms());
+    publish(*g.app);
   }, 0, nullptr);
 }
 
