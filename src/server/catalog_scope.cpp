@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "server/db.h"
+#include "server/sqlite_store.h"
 
 namespace cl::server {
 
@@ -16,24 +17,10 @@ bool is_shared_catalog_type(std::string_view type) {
 }
 
 void merge_shared_catalog(Db& db, std::vector<RecordRow>& rows, std::int64_t after_seq, int limit) {
-  auto& st = db.cached(std::string("SELECT type, id, owner_id, team_id, region, seq, version, deleted, body, updated_at "
-                                   "FROM records WHERE ") + kCatalogTerm + " AND seq > ? ORDER BY seq LIMIT ?");
+  auto& st = db.cached(std::string("SELECT " CL_RECORD_COLS " FROM records WHERE ") + kCatalogTerm + " AND seq > ? ORDER BY seq LIMIT ?");
   st.bind_all(after_seq, limit);
   std::vector<RecordRow> shared;
-  while (st.step()) {
-    RecordRow r;
-    r.type = st.col_text(0);
-    r.id = st.col_text(1);
-    r.owner_id = st.col_text(2);
-    r.team_id = st.col_text(3);
-    r.region = st.col_text(4);
-    r.seq = st.col_int(5);
-    r.version = st.col_int(6);
-    r.deleted = st.col_int(7) != 0;
-    r.body = st.col_text(8);
-    r.updated_at = st.col_int(9);
-    shared.push_back(std::move(r));
-  }
+  while (st.step()) shared.push_back(read_record(st));
   st.reset();
   if (shared.empty()) return;
   // A catalog row can already be in `rows` only if it were in the caller's scope (it is not: no owner,

@@ -5,6 +5,7 @@
 #include "server/customer_csv_import.h"
 #include "server/db.h"
 #include "server/http_json.h"
+#include "server/import_request.h"
 #include "server/ids.h"
 #include "server/routes_extras.h"
 #include "server/store.h"
@@ -17,14 +18,12 @@ void register_customer_import_routes(ApiRouter& r, ServerContext& ctx) {
   r.post("/api/v1/customers/import", [&ctx](const httplib::Request& req, httplib::Response& res) {
     auto me = require_user(req, res, ctx);
     if (!me) return;
-    const std::string dry = req.has_param("dry_run") ? req.get_param_value("dry_run") : "1";
-    if (dry != "0" && dry != "1") return write_error(res, 400, "invalid_parameter", "dry_run must be 0 or 1");
-    if (req.body.empty()) return write_error(res, 400, "empty_body", "send the CSV file as the request body");
-    if (req.body.size() > ctx.config.max_json_bytes) return write_error(res, 413, "too_large", "the file is too large");
+    const auto dry_run = import_dry_run(req, res, ctx);
+    if (!dry_run) return;
     const Instant now = ctx.now();
     CustomerImportOutcome outcome;
     ctx.store.transaction([&] {
-      outcome = import_customer_csv(ctx.store, ctx.db->raw(), *me, sync_settings(ctx), req.body, dry == "0", now,
+      outcome = import_customer_csv(ctx.store, ctx.db->raw(), *me, sync_settings(ctx), req.body, !*dry_run, now,
                                     [&] { return new_uuid_v7(now); });
       return outcome.status == 201;  // anything else rolls back: a dry run or a refusal writes nothing
     });

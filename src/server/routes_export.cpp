@@ -12,6 +12,7 @@
 #include "server/export_tables.h"
 #include "server/extras_records.h"
 #include "server/http_json.h"
+#include "server/import_request.h"
 #include "server/ids.h"
 #include "server/lead_csv_import.h"
 #include "server/routes_extras.h"
@@ -70,10 +71,9 @@ void register_export_routes(ApiRouter& r, ServerContext& ctx) {
   r.post("/api/v1/leads/import", [&ctx](const httplib::Request& req, httplib::Response& res) {
     auto me = require_role(req, res, ctx, {Role::Manager, Role::Admin});
     if (!me) return;
-    const std::string dry = req.has_param("dry_run") ? req.get_param_value("dry_run") : "1";
-    if (dry != "0" && dry != "1") return write_error(res, 400, "invalid_parameter", "dry_run must be 0 or 1");
-    if (req.body.empty()) return write_error(res, 400, "empty_body", "send the CSV file as the request body");
-    if (req.body.size() > ctx.config.max_json_bytes) return write_error(res, 413, "too_large", "the file is too large");
+    const auto dry_run = import_dry_run(req, res, ctx);
+    if (!dry_run) return;
+    const std::string dry = *dry_run ? "1" : "0";
     const Instant now = ctx.now();
     LeadImportPreview preview;
     int imported = 0;

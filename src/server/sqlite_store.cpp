@@ -45,7 +45,12 @@ StoredUser read_user(const Stmt& st) {
   return u;
 }
 
-#define CL_RECORD_COLS "type, id, owner_id, team_id, region, seq, version, deleted, body, updated_at"
+
+void bind_team_id(Stmt& st, int i, const Id& team_id) {
+  if (team_id.empty()) st.bind_null(i); else st.bind(i, team_id);
+}
+
+}  // namespace
 
 RecordRow read_record(const Stmt& st) {
   RecordRow r;
@@ -61,12 +66,6 @@ RecordRow read_record(const Stmt& st) {
   r.updated_at = st.col_int(9);
   return r;
 }
-
-void bind_team_id(Stmt& st, int i, const Id& team_id) {
-  if (team_id.empty()) st.bind_null(i); else st.bind(i, team_id);
-}
-
-}  // namespace
 
 namespace {
 

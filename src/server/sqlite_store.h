@@ -18,6 +18,11 @@
 
 namespace cl::server {
 
+// The `records` columns in the order read_record expects (a macro so queries stay one literal:
+// Db::cached keys statements by the literal's address).
+#define CL_RECORD_COLS "type, id, owner_id, team_id, region, seq, version, deleted, body, updated_at"
+RecordRow read_record(const Stmt& st);  // one row selected with CL_RECORD_COLS
+
 class SqliteStore final : public Store {
  public:
   static constexpr int kDefaultReaders = 8;

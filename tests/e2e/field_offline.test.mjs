@@ -7,12 +7,14 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import h from './lib/harness.js';
+import fh from './lib/field_helpers.js';
 
 let server;
 let browser;
 
 test.before(async () => {
   server = await h.startServer();
+  ({ api, login, visibleTo } = fh.make(server));
   browser = await h.launchBrowser();
 });
 
@@ -21,52 +23,8 @@ test.after(async () => {
   if (server) await server.stop();
 });
 
-const field = (page) => page.evaluate(() => window.closeloop.field && window.closeloop.field());
-
-async function waitField(page, predicate, timeout = 30000) {
-  const deadline = Date.now() + timeout;
-  let last = null;
-  for (;;) {
-    last = await field(page);
-    if (last && predicate(last)) return last;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${predicate} — last field state: ${JSON.stringify(last)}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
-
-async function api(path, token, options = {}) {
-  const r = await fetch(server.base + path, {
-    ...options,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...(options.headers || {}) },
-  });
-  const text = await r.text();
-  let body = null;
-  try { body = JSON.parse(text); } catch (_) { body = text; }
-  return { status: r.status, body };
-}
-
-async function login(username) {
-  const r = await api('/api/v1/auth/login', null, { method: 'POST', body: JSON.stringify({ username, password: 'demo1234' }) });
-  assert.equal(r.status, 200, JSON.stringify(r.body));
-  return r.body.token;
-}
-
-// Everything `username` may see, through the sync pull (the server's scope rules decide).
-async function visibleTo(username) {
-  const token = await login(username);
-  const records = new Map();
-  let cursor = '';
-  for (let i = 0; i < 200; i++) {
-    const r = await api(`/api/v1/sync/pull?client_id=e2e-${username}&schema_version=1&limit=5000&cursor=${encodeURIComponent(cursor)}`, token);
-    assert.equal(r.status, 200, JSON.stringify(r.body));
-    for (const c of r.body.changes) {
-      if (c.deleted) records.delete(`${c.type}/${c.id}`); else records.set(`${c.type}/${c.id}`, c.record);
-    }
-    cursor = r.body.cursor;
-    if (!r.body.has_more) break;
-  }
-  return records;
-}
+const { field, waitField } = fh;
+let api, login, visibleTo;  // the server's API from node (lib/field_helpers.js), bound in before()
 
 async function signedInTablet(viewport) {
   const env = await h.newPage(browser, { viewport, hasTouch: true, isMobile: true });

@@ -178,7 +178,11 @@ test('tablet 768×1024 touch: a flick scrolls the real customer list and opens n
   try {
     await page.evaluate(() => window.closeloop.navigate('customers'));
     // The first sync fills the local replica; the list then draws its first row.
-    const s0 = await h.waitState(page, (st) => st.route === 'customers' && !!st.targets['customers.row0'], 60000);
+    await h.waitState(page, (st) => st.route === 'customers' && !!st.targets['customers.row0'], 60000);
+    // Flick once the first sync is over and the app idles, so the gesture is measured on a settled list.
+    await page.waitForFunction(() => { const f = window.closeloop.field && window.closeloop.field(); return f && f.loaded && !f.first_sync; },
+                               null, { timeout: 60000 });
+    const s0 = await h.waitState(page, (st) => st.idle === true && !!st.targets['customers.row0'], 15000);
     const row = s0.targets['customers.row0'];
     const cdp = await context.newCDPSession(page);
     const start = { x: row.x + row.w / 2, y: row.y + row.h / 2 + 200 };
