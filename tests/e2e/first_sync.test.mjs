@@ -11,6 +11,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import h from './lib/harness.js';
+import fh from './lib/field_helpers.js';
 
 const require = createRequire(import.meta.url);
 const { syntheticCustomer, prng } = require('../../bench/web_lib.js');
@@ -22,6 +23,7 @@ let browser;
 
 test.before(async () => {
   server = await h.startServer();
+  ({ api, login } = fh.make(server));
   browser = await h.launchBrowser();
 });
 
@@ -30,35 +32,8 @@ test.after(async () => {
   if (server) await server.stop();
 });
 
-const field = (page) => page.evaluate(() => window.closeloop.field && window.closeloop.field());
-
-async function waitField(page, predicate, timeout = 60000) {
-  const deadline = Date.now() + timeout;
-  let last = null;
-  for (;;) {
-    last = await field(page);
-    if (last && predicate(last)) return last;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${predicate} — last field state: ${JSON.stringify(last)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-async function api(path, token, options = {}) {
-  const r = await fetch(server.base + path, {
-    ...options,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-  });
-  const text = await r.text();
-  let body = null;
-  try { body = JSON.parse(text); } catch (_) { body = text; }
-  return { status: r.status, body };
-}
-
-async function login(username) {
-  const r = await api('/api/v1/auth/login', null, { method: 'POST', body: JSON.stringify({ username, password: 'demo1234' }) });
-  assert.equal(r.status, 200, JSON.stringify(r.body));
-  return r.body.token;
-}
+const { field, waitField } = fh;
+let api, login;  // the server's API from node (lib/field_helpers.js), bound in before()
 
 // N customers + N activities for rep1, through POST /api/v1/sync/push from a seeding device.
 async function seed(token) {

@@ -11,12 +11,14 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import h from './lib/harness.js';
+import fh from './lib/field_helpers.js';
 
 let server;
 let browser;
 
 test.before(async () => {
   server = await h.startServer();
+  ({ api, login } = fh.make(server));
   browser = await h.launchBrowser();
 });
 
@@ -25,35 +27,8 @@ test.after(async () => {
   if (server) await server.stop();
 });
 
-const field = (page) => page.evaluate(() => window.closeloop.field && window.closeloop.field());
-
-async function waitField(page, predicate, timeout = 30000) {
-  const deadline = Date.now() + timeout;
-  let last = null;
-  for (;;) {
-    last = await field(page);
-    if (last && predicate(last)) return last;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${predicate} — last field state: ${JSON.stringify(last)}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
-
-async function api(path, token, options = {}) {
-  const r = await fetch(server.base + path, {
-    ...options,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...(options.headers || {}) },
-  });
-  const text = await r.text();
-  let body = null;
-  try { body = JSON.parse(text); } catch (_) { body = text; }
-  return { status: r.status, body };
-}
-
-async function login(username) {
-  const r = await api('/api/v1/auth/login', null, { method: 'POST', body: JSON.stringify({ username, password: 'demo1234' }) });
-  assert.equal(r.status, 200, JSON.stringify(r.body));
-  return r.body.token;
-}
+const { field, waitField } = fh;
+let api, login;  // the server's API from node (lib/field_helpers.js), bound in before()
 
 // Every record `username` may see (through the sync pull, as a fresh device), and what the server
 // knows of `clientId`: its last processed mid and its rejections.
