@@ -123,20 +123,28 @@ Result<MutationOutcome> apply_quote_submit(const Mutation& m, const Actor& actor
   return write_quote(submit_quote(l.value.value, settings, now), l.value, now);
 }
 
-Result<MutationOutcome> apply_quote_approve(const Mutation& m, const Actor& actor, const RecordView& view,
-                                            const Settings&, Instant now) {
+namespace {
+
+// R20: approve and reject are the same step — load the quote in scope, let core decide as the actor
+// (the team's manager or an admin) with the rep's note, write the result.
+template <class Decide>
+Result<MutationOutcome> decide_quote(const Mutation& m, const Actor& actor, const RecordView& view, Instant now, Decide decide) {
   auto l = load<Quote>(view, kTypeQuote, arg_text(m.args, "id"), actor);
   if (!l.ok()) return Result<MutationOutcome>::failure(std::move(l.problems));
-  return write_quote(approve_quote(l.value.value, user_of(actor), owner_of(l.value.value, view), now, arg_text(m.args, "note")),
+  return write_quote(decide(l.value.value, user_of(actor), owner_of(l.value.value, view), now, arg_text(m.args, "note")),
                      l.value, now);
+}
+
+}  // namespace
+
+Result<MutationOutcome> apply_quote_approve(const Mutation& m, const Actor& actor, const RecordView& view,
+                                            const Settings&, Instant now) {
+  return decide_quote(m, actor, view, now, [](auto&&... a) { return approve_quote(a...); });
 }
 
 Result<MutationOutcome> apply_quote_reject(const Mutation& m, const Actor& actor, const RecordView& view,
                                            const Settings&, Instant now) {
-  auto l = load<Quote>(view, kTypeQuote, arg_text(m.args, "id"), actor);
-  if (!l.ok()) return Result<MutationOutcome>::failure(std::move(l.problems));
-  return write_quote(reject_quote(l.value.value, user_of(actor), owner_of(l.value.value, view), now, arg_text(m.args, "note")),
-                     l.value, now);
+  return decide_quote(m, actor, view, now, [](auto&&... a) { return reject_quote(a...); });
 }
 
 }  // namespace cl::sync::detail
