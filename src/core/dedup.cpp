@@ -104,6 +104,48 @@ void collect_phones(const Customer& c, std::vector<std::string>& out) {
     if (!ct.phone.empty()) out.push_back(ct.phone);
 }
 
+// Exact-match keys (dedup.h). A landline typed with its area code matches the same number typed
+// without one (and the other way round): hence the "l:" (filed) / "o:" (local only) pair.
+constexpr char kNameKey = 'n', kPhoneKey = 'p', kLandlineLocalKey = 'l', kLocalOnlyKey = 'o';
+
+std::string key_of(char kind, std::string_view value) {
+  std::string k;
+  k.reserve(value.size() + 2);
+  k.push_back(kind);
+  k.push_back(':');
+  k.append(value);
+  return k;
+}
+
+void phone_index_keys(const NormalizedPhone& n, std::vector<std::string>& out) {
+  if (!n.valid()) return;
+  if (n.kind == PhoneKind::LocalOnly) out.push_back(key_of(kLocalOnlyKey, n.local));
+  else out.push_back(key_of(kPhoneKey, n.digits));
+  if (n.kind == PhoneKind::Landline) out.push_back(key_of(kLandlineLocalKey, n.local));
+}
+
+void phone_probe_keys(const NormalizedPhone& n, std::vector<std::string>& out) {
+  if (!n.valid()) return;
+  if (n.kind == PhoneKind::LocalOnly) {
+    out.push_back(key_of(kLocalOnlyKey, n.local));
+    out.push_back(key_of(kLandlineLocalKey, n.local));
+  } else {
+    out.push_back(key_of(kPhoneKey, n.digits));
+    if (n.kind == PhoneKind::Landline) out.push_back(key_of(kLocalOnlyKey, n.local));
+  }
+}
+
+void sort_unique(std::vector<std::string>& v) {
+  std::sort(v.begin(), v.end());
+  v.erase(std::unique(v.begin(), v.end()), v.end());
+}
+
+void index_keys(const NormalizedName& name, const std::vector<std::string>& phones, std::vector<std::string>& out) {
+  if (!name.core.empty()) out.push_back(key_of(kNameKey, name.core));
+  for (const auto& p : phones) phone_index_keys(normalize_phone(p), out);
+  sort_unique(out);  // a key names an entry once, however many of its phones share it
+}
+
 }  // namespace
 
 NormalizedName normalize_company_name(std::string_view name) {
@@ -184,14 +226,9 @@ void DuplicateIndex::add(const Customer& c) {
   e.key = normalize_company_name(c.name);
   collect_phones(c, e.phones);
   e.core32 = decode_utf8(e.key.core);
-  if (!e.key.core.empty()) by_core_[e.key.core].push_back(idx);
-  for (const auto& p : e.phones) {
-    NormalizedPhone n = normalize_phone(p);
-    if (n.kind == PhoneKind::Invalid) continue;
-    if (n.kind == PhoneKind::LocalOnly) by_local_only_[n.local].push_back(idx);
-    else by_phone_[n.digits].push_back(idx);
-    if (n.kind == PhoneKind::Landline) by_landline_local_[n.local].push_back(idx);
-  }
+  std::vector<std::string> keys;
+  index_keys(e.key, e.phones, keys);
+  for (auto& k : keys) by_key_[std::move(k)].push_back(idx);
   for (size_t i = 0; i + 1 < e.core32.size(); ++i) {
     auto& posting = by_bigram_[bigram_key(e.core32[i], e.core32[i + 1])];
     if (posting.empty() || posting.back() != idx) {  // count each distinct bigram once per name
@@ -217,9 +254,11 @@ std::vector<DuplicateCandidate> DuplicateIndex::find(const Customer& candidate, 
   for (const auto& text : phones) {
     NormalizedPhone n = normalize_phone(text);
     if (!n.valid()) continue;
-    auto mark = [&](const std::unordered_map<std::string, std::vector<std::uint32_t>>& m, const std::string& key) {
-      auto it = m.find(key);
-      if (it == m.end()) return;
+    std::vector<std::string> keys;
+    phone_probe_keys(n, keys);
+    for (const auto& k : keys) {
+      auto it = by_key_.find(k);
+      if (it == by_key_.end()) continue;
       for (auto i : it->second) {
         if (skip(i)) continue;
         Hit& h = hits[i];
@@ -230,20 +269,13 @@ std::vector<DuplicateCandidate> DuplicateIndex::find(const Customer& candidate, 
             if (q.digits == n.digits || q.local == n.local) { h.phone_text = p; break; }
           }
       }
-    };
-    if (n.kind == PhoneKind::LocalOnly) {
-      mark(by_local_only_, n.local);
-      mark(by_landline_local_, n.local);
-    } else {
-      mark(by_phone_, n.digits);
-      if (n.kind == PhoneKind::Landline) mark(by_local_only_, n.local);
     }
   }
 
   // Names.
   NormalizedName key = normalize_company_name(candidate.name);
   if (!key.core.empty()) {
-    if (auto it = by_core_.find(key.core); it != by_core_.end())
+    if (auto it = by_key_.find(key_of(kNameKey, key.core)); it != by_key_.end())
       for (auto i : it->second)
         if (!skip(i) && places_compatible(key, entries_[i].key)) {
           Hit& h = hits[i];
@@ -304,6 +336,26 @@ std::vector<DuplicateCandidate> DuplicateIndex::find(const Customer& candidate, 
 std::vector<DuplicateCandidate> find_duplicate_candidates(const Customer& candidate,
                                                           const std::vector<Customer>& existing) {
   return DuplicateIndex(existing).find(candidate);
+}
+
+std::vector<std::string> duplicate_index_keys(const Customer& c) {
+  std::vector<std::string> out;
+  if (c.meta.deleted) return out;
+  std::vector<std::string> phones;
+  collect_phones(c, phones);
+  index_keys(normalize_company_name(c.name), phones, out);
+  return out;
+}
+
+std::vector<std::string> duplicate_probe_keys(const Customer& candidate) {
+  std::vector<std::string> out;
+  NormalizedName name = normalize_company_name(candidate.name);
+  if (!name.core.empty()) out.push_back(key_of(kNameKey, name.core));
+  std::vector<std::string> phones;
+  collect_phones(candidate, phones);
+  for (const auto& p : phones) phone_probe_keys(normalize_phone(p), out);
+  sort_unique(out);
+  return out;
 }
 
 }  // namespace cl

@@ -67,11 +67,19 @@ class DuplicateIndex {
     std::uint32_t bigrams = 0;
   };
   std::vector<Entry> entries_;
-  std::unordered_map<std::string, std::vector<std::uint32_t>> by_core_, by_phone_, by_landline_local_, by_local_only_;
+  std::unordered_map<std::string, std::vector<std::uint32_t>> by_key_;  // duplicate_index_keys → entries
   std::unordered_map<std::uint64_t, std::vector<std::uint32_t>> by_bigram_;
 };
 
 std::vector<DuplicateCandidate> find_duplicate_candidates(const Customer& candidate,
                                                           const std::vector<Customer>& existing);
+
+// Exact-match keys ("n:<name core>", "p:<phone digits>", "l:<landline local part>", "o:<number typed
+// without area code>"). A customer is filed under its index keys; a candidate looks up its probe keys.
+// Every same-phone or same-name hit of DuplicateIndex::find shares at least one key with the
+// candidate (the index itself is built on these keys), so a store can keep the index keys in a table
+// and check a new customer against the few customers its probe keys name instead of all of them.
+std::vector<std::string> duplicate_index_keys(const Customer& c);      // none for a tombstone
+std::vector<std::string> duplicate_probe_keys(const Customer& candidate);
 
 }  // namespace cl

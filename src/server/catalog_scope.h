@@ -22,7 +22,9 @@ bool is_shared_catalog_type(std::string_view type);  // "product", "price_list",
 // `limit` of the union — so paging, cursors and has_more work exactly as before.
 void merge_shared_catalog(Db& db, std::vector<RecordRow>& rows, std::int64_t after_seq, int limit);
 
-// Migration 150: a partial index so the catalog part of a pull reads only catalog rows.
+// Migration 150 added a partial index for the catalog part of a pull; migration 160 drops it again
+// (never used by the planner, and it cost every write of `records` a temporary b-tree).
 const std::string& catalog_migration_150_sql();
+const std::string& catalog_migration_160_sql();
 
 }  // namespace cl::server

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "server/catalog_scope.h"
+#include "server/customer_match_keys.h"
 #include "server/db.h"
 #include "server/extras_schema.h"
 #include "server/sync_schema.h"
@@ -99,6 +100,8 @@ CREATE INDEX audit_at ON audit_events(at);
 )SQL"},
       {100, "sync_clients_rejections_conflicts_exits", sync_migration_100_sql()},
       {150, "records_shared_catalog_seq", catalog_migration_150_sql()},  // catalog_scope.h
+      {160, "drop_records_shared_catalog_seq", catalog_migration_160_sql()},
+      {kCustomerMatchKeysMigration, "customer_match_keys", customer_match_keys_migration_sql()},
     };
     // The extras modules keep their steps in extras_schema.cpp, in order; they take 200, 201, …
     int version = 200;

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "server/customer_match_keys.h"
 #include "server/migrations.h"
 
 namespace cl::server {
@@ -105,7 +106,18 @@ struct ReadLease {
 };
 
 SqliteStore::SqliteStore(const std::string& path, Instant now, int readers) : path_(path), db_(path) {
-  migrate(db_, all_migrations(), now);
+  const std::vector<int> applied = migrate(db_, all_migrations(), now);
+  if (std::find(applied.begin(), applied.end(), kCustomerMatchKeysMigration) != applied.end()) {
+    std::lock_guard lock(db_.mutex());
+    db_.exec("BEGIN IMMEDIATE");
+    try {
+      backfill_customer_match_keys(db_);
+      db_.exec("COMMIT");
+    } catch (...) {
+      db_.exec("ROLLBACK");
+      throw;
+    }
+  }
   max_readers_ = db_.wal() ? std::max(0, readers) : 0;
 }
 
@@ -553,6 +565,7 @@ void SqliteStore::put_record(const RecordRow& r) {
         .bind_all(r.type, r.id, r.owner_id, r.team_id, r.region, r.seq, r.version, r.deleted, r.body,
                   r.updated_at)
         .run();
+    if (r.type == "customer") write_customer_match_keys(db_, r.id, r.deleted, r.body);  // R5, customer_match_keys.h
   });
 }
 

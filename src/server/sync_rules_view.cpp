@@ -4,6 +4,7 @@
 
 #include "core/codec.h"
 #include "server/catalog_scope.h"
+#include "server/customer_match_keys.h"
 #include "server/db.h"
 
 namespace cl::server {
@@ -30,32 +31,20 @@ std::optional<User> SyncRulesView::find_user(const Id& id) const {
 }
 
 std::vector<sync::CustomerDuplicate> SyncRulesView::customer_duplicates(const Customer& candidate) const {
-  if (!index_) {
-    index_ = std::make_unique<DuplicateIndex>();
-    // Only what dedup.h looks at (name, phones) plus code and owner: no full decode of every customer.
-    auto st = db_.prepare(
-        "SELECT id, owner_id, json_extract(body, '$.code'), json_extract(body, '$.name'), json_extract(body, '$.phone'), "
-        "json_extract(body, '$.contacts') FROM records WHERE type = 'customer' AND deleted = 0");
-    while (st.step()) {
-      Customer c;
-      c.meta.id = st.col_text(0);
-      c.meta.owner_id = st.col_text(1);
-      c.code = st.col_text(2);
-      c.name = st.col_text(3);
-      c.phone = st.col_text(4);
-      if (!st.col_null(5)) {
-        auto contacts = nlohmann::json::parse(st.col_text(5), nullptr, false);
-        if (contacts.is_array())
-          for (const auto& ct : contacts)
-            if (ct.is_object() && ct.contains("phone") && ct["phone"].is_string())
-              c.contacts.push_back(Contact{"", "", ct["phone"].get<std::string>(), false});
-      }
-      owner_of_[c.meta.id] = c.meta.owner_id;
-      index_->add(c);
-    }
+  // Only the customers sharing an exact-match key can be a same-phone or same-name hit
+  // (customer_match_keys.h); the table already holds this push's earlier creates (same transaction).
+  DuplicateIndex index;
+  std::map<Id, Id> owner_of;
+  for (const auto& id : customers_matching(db_, duplicate_probe_keys(candidate))) {
+    auto row = store_.get_record(std::string(sync::kTypeCustomer), id);
+    Customer c;
+    if (!row || row->deleted || !read_match_fields(row->body, c)) continue;
+    c.meta.id = row->id;
+    owner_of[c.meta.id] = row->owner_id;
+    index.add(c);
   }
   std::vector<sync::CustomerDuplicate> out;
-  for (const auto& hit : index_->find(candidate)) {
+  for (const auto& hit : index.find(candidate)) {
     std::string reason;
     for (auto r : hit.reasons)
       if (r == DuplicateReason::SamePhone || r == DuplicateReason::SameName) {
@@ -67,7 +56,7 @@ std::vector<sync::CustomerDuplicate> SyncRulesView::customer_duplicates(const Cu
     d.id = hit.customer_id;
     d.code = hit.code;
     d.name = hit.name;
-    d.owner_id = owner_of_[hit.customer_id];
+    d.owner_id = owner_of[hit.customer_id];
     d.reason = reason;
     if (!d.owner_id.empty()) {
       auto it = user_names_.find(d.owner_id);
@@ -101,12 +90,5 @@ std::optional<std::vector<sync::StoredRecord>> SyncRulesView::catalog(std::strin
   return it->second;
 }
 
-void SyncRulesView::wrote(const sync::StoredRecord& w) const {
-  if (!index_ || w.type != sync::kTypeCustomer || w.deleted || owner_of_.count(w.id)) return;
-  auto c = decode<Customer>(w.data);
-  if (!c.ok()) return;
-  owner_of_[w.id] = w.owner_id;
-  index_->add(c.value);
-}
 
 }  // namespace cl::server

@@ -34,10 +34,6 @@ class SyncRulesView final : public sync::RecordView {
   std::optional<User> find_user(const Id& id) const override;
   std::optional<std::vector<sync::StoredRecord>> catalog(std::string_view type) const override;
 
-  // After the push stored a record: a new customer joins the duplicate index, so two creates of the
-  // same customer in one batch are caught too.
-  void wrote(const sync::StoredRecord& w) const;
-
  private:
   const sync::RecordView& base_;
   Store& store_;
@@ -45,9 +41,6 @@ class SyncRulesView final : public sync::RecordView {
   Id user_id_;
   std::string client_id_;
   mutable std::optional<std::uint32_t> device_;
-  // Built on the first customer create of a push (a push without creates never pays for it).
-  mutable std::unique_ptr<DuplicateIndex> index_;
-  mutable std::map<Id, Id> owner_of_;  // customer id → owner id, for the index's hits
   mutable std::map<Id, std::string> user_names_;
   mutable std::map<std::string, std::vector<sync::StoredRecord>, std::less<>> catalog_;
 };

@@ -333,7 +333,6 @@ SyncOutcome<sync::PushResponse> SyncService::push(const User& user, const sync::
             row.body = w.data.dump(-1, ' ', false, Json::error_handler_t::replace);
             row.updated_at = now;
             ctx_.store.put_record(row);
-            rules.wrote(w);
             if (m.name != sync::kActivityLog) audit(ctx_.store, m, w, user.id, now);
             view.wrote(std::move(w), team);  // last use of w: the batch cache takes it without a deep copy
           }

@@ -6,6 +6,8 @@
 #include <tuple>
 #include <stdexcept>
 
+#include "core/dedup.h"
+#include "server/customer_match_keys.h"
 #include "server/db.h"
 #include "server/migrations.h"
 #include "server/scope.h"
@@ -274,3 +276,66 @@ TEST_CASE("housekeeping drops ended sessions and old login attempts, keeps live 
 }
 
 }  // TEST_SUITE
+
+// R5 at company scale (customer_match_keys.h): a push checks a new customer against the customers
+// its match keys name, so the keys must follow every write and exist for customers stored before.
+TEST_CASE("customer match keys follow every customer write, and an older database is backfilled") {
+  TempDb t;
+  auto probe = [](SqliteStore& s, const char* name, const char* phone) {
+    Customer c;
+    c.name = name;
+    c.phone = phone;
+    return customers_matching(s.db(), duplicate_probe_keys(c));
+  };
+  const std::vector<Id> c1{"c1"}, c2{"c2"};
+  {
+    SqliteStore store(t.path, 1);
+    RecordRow r = record("c1", "u1", "t1");
+    r.body = R"({"name":"杭州市第一人民医院","phone":"0571-87123456"})";
+    r.seq = 1;
+    store.put_record(r);
+    CHECK(probe(store, "第一人民医院(杭州)", "") == c1);
+    CHECK(probe(store, "X", "8712 3456") == c1);  // the landline typed without its area code
+    CHECK(probe(store, "X", "13800138000").empty());
+    // The phone changes: the old number names nobody, the new one does.
+    r.body = R"({"name":"杭州市第一人民医院","phone":"13800138000"})";
+    r.seq = 2;
+    store.put_record(r);
+    CHECK(probe(store, "X", "0571-87123456").empty());
+    CHECK(probe(store, "X", "+86 138 0013 8000") == c1);
+    // A tombstone names nobody.
+    r.deleted = true;
+    r.seq = 3;
+    store.put_record(r);
+    CHECK(probe(store, "X", "13800138000").empty());
+    CHECK(probe(store, "第一人民医院", "").empty());
+    // Another customer (matched by a contact's phone), then make the file look older than migration 170.
+    RecordRow r2 = record("c2", "u1", "t1");
+    r2.body = R"({"name":"宁波仁和诊所","contacts":[{"name":"陈工","phone":"139-1234-5678"}]})";
+    r2.seq = 4;
+    store.put_record(r2);
+    CHECK(probe(store, "Y", "13912345678") == c2);
+    store.db().exec("DROP TABLE customer_match_keys; DELETE FROM schema_migrations WHERE version = 170;");
+  }
+  SqliteStore reopened(t.path, 2);
+  CHECK(probe(reopened, "Y", "13912345678") == c2);
+  CHECK(probe(reopened, "宁波仁和诊所有限公司", "") == c2);
+  CHECK(probe(reopened, "X", "13800138000").empty());  // the tombstone stays unfiled
+}
+
+// A partial index's WHERE runs on every write of `records`: an IN list there built a temporary b-tree
+// per insert (migration 160). Guard the write plan of the sync push's upsert against it coming back.
+TEST_CASE("writing a record needs no temporary b-tree") {
+  TempDb t;
+  SqliteStore store(t.path, 1);
+  auto plan = store.db().prepare(
+      "EXPLAIN INSERT INTO records(type, id, owner_id, team_id, region, seq, version, deleted, body, updated_at) "
+      "VALUES ('activity', 'a1', 'u1', 't1', '', 1, 1, 0, '{}', 1) ON CONFLICT(type, id) DO UPDATE SET seq = excluded.seq");
+  int ops = 0, ephemeral = 0;
+  while (plan.step()) {
+    ++ops;
+    ephemeral += plan.col_text(1) == "OpenEphemeral";
+  }
+  CHECK(ops > 10);
+  CHECK(ephemeral == 0);
+}

@@ -1,6 +1,7 @@
 // R5: duplicate candidates by normalised name and phone, with the reason.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -151,4 +152,61 @@ TEST_CASE("an index over 50,000 customers finds the one duplicate among many sim
   REQUIRE_FALSE(n.empty());
   CHECK(n[0].customer_id == "777");
   CHECK(n.size() <= 20);
+}
+
+namespace {
+bool keys_meet(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+  for (const auto& k : a)
+    if (std::find(b.begin(), b.end(), k) != b.end()) return true;
+  return false;
+}
+std::vector<std::pair<Id, std::vector<DuplicateReason>>> exact_hits(const std::vector<DuplicateCandidate>& v) {
+  std::vector<std::pair<Id, std::vector<DuplicateReason>>> out;
+  for (const auto& c : v)
+    if (c.reasons.front() != DuplicateReason::SimilarName) out.push_back({c.customer_id, c.reasons});
+  return out;
+}
+}  // namespace
+
+// The server keeps duplicate_index_keys in a table and checks a new customer only against the
+// customers its probe keys name (server/customer_match_keys.h): that must find exactly the same
+// same-phone / same-name hits as an index over every customer.
+TEST_CASE("the customers sharing a match key give the same exact duplicates as an index over all") {
+  std::vector<Customer> all = {
+      cust("1", "杭州市第一人民医院", "0571-87123456"), cust("2", "宁波市第一人民医院", "0574-87123456"),
+      cust("3", "第一人民医院"), cust("4", "湖州康宁诊所", "0572-2123456"), cust("5", "嘉兴仁和诊所", "138 0013 8000"),
+      cust("6", "绍兴安康医疗器械", "8812 3456"), cust("7", "华东医药(杭州)有限公司"), cust("8", "ＡＢＣ医疗 Co., Ltd.", "400-800-1234"),
+      cust("9", "金华市中医院")};
+  all[8].contacts = {{"陈工", "采购", "139-1234-5678", false}};
+  Customer gone = cust("10", "温州康华贸易有限公司", "13700001111");
+  gone.meta.deleted = true;
+  all.push_back(gone);
+  CHECK(duplicate_index_keys(gone).empty());  // a tombstone is filed under nothing
+
+  std::vector<Customer> probes = {
+      cust("p1", "杭州第一人民医院"), cust("p2", "第一人民医院"), cust("p3", "X", "(0572)2123456"),
+      cust("p4", "Y", "+86 13800138000"), cust("p5", "Z", "0575-88123456"), cust("p6", "W", "88123456"),
+      cust("p7", "华东医药有限公司"), cust("p8", "abc医疗", "4008001234"), cust("p9", "Q", "13912345678"),
+      cust("p10", "温州康华贸易", "13700001111"), cust("p11", "嘉兴仁和诊所", "0571-87123456"), cust("p12", ""),
+      cust("p13", "V", "8712 3456")};
+  DuplicateIndex full(all);
+  int with_hits = 0;
+  for (const auto& p : probes) {
+    CAPTURE(p.meta.id);
+    const auto probe = duplicate_probe_keys(p);
+    DuplicateIndex narrowed;
+    for (const auto& c : all) {
+      if (keys_meet(probe, duplicate_index_keys(c))) narrowed.add(c);
+    }
+    const auto expected = exact_hits(full.find(p));
+    CHECK(exact_hits(narrowed.find(p)) == expected);
+    with_hits += !expected.empty();
+    for (const auto& [id, reasons] : expected) {
+      const Customer* hit = nullptr;
+      for (const auto& c : all) if (c.meta.id == id) hit = &c;
+      REQUIRE(hit);
+      CHECK(keys_meet(probe, duplicate_index_keys(*hit)));
+    }
+  }
+  CHECK(with_hits >= 8);  // the probes really exercise phones, landlines, contacts and names
 }

@@ -1,0 +1,74 @@
+#include "server/customer_match_keys.h"
+
+#include <algorithm>
+
+#include <nlohmann/json.hpp>
+
+#include "core/dedup.h"
+#include "server/db.h"
+
+namespace cl::server {
+
+const std::string& customer_match_keys_migration_sql() {
+  static const std::string sql = R"SQL(
+CREATE TABLE customer_match_keys (
+  key TEXT NOT NULL,
+  customer_id TEXT NOT NULL,
+  PRIMARY KEY (key, customer_id)
+) WITHOUT ROWID;
+CREATE INDEX customer_match_keys_customer ON customer_match_keys(customer_id);
+)SQL";
+  return sql;
+}
+
+bool read_match_fields(std::string_view body, Customer& out) {
+  auto j = nlohmann::json::parse(body, nullptr, false);
+  if (!j.is_object()) return false;
+  auto text = [](const nlohmann::json& o, const char* k) {
+    auto it = o.find(k);
+    return it != o.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  out.name = text(j, "name");
+  out.phone = text(j, "phone");
+  out.code = text(j, "code");
+  if (auto it = j.find("contacts"); it != j.end() && it->is_array())
+    for (const auto& ct : *it)
+      if (ct.is_object()) out.contacts.push_back(Contact{"", "", text(ct, "phone"), false});
+  return true;
+}
+
+void write_customer_match_keys(Db& db, const Id& customer_id, bool deleted, std::string_view body) {
+  std::vector<std::string> keys;
+  Customer c;
+  if (!deleted && read_match_fields(body, c)) keys = duplicate_index_keys(c);
+  // Most customer writes (an address, a tag, a stage) leave name and phones alone: compare first.
+  std::vector<std::string> old;
+  auto& sel = db.cached("SELECT key FROM customer_match_keys WHERE customer_id = ? ORDER BY key");
+  sel.bind(1, customer_id);
+  while (sel.step()) old.push_back(sel.col_text(0));
+  sel.reset();
+  if (old == keys) return;  // both sorted (duplicate_index_keys sorts)
+  db.cached("DELETE FROM customer_match_keys WHERE customer_id = ?").bind_all(customer_id).run();
+  for (const auto& k : keys)
+    db.cached("INSERT OR IGNORE INTO customer_match_keys(key, customer_id) VALUES (?, ?)").bind_all(k, customer_id).run();
+}
+
+void backfill_customer_match_keys(Db& db) {
+  auto st = db.prepare("SELECT id, deleted, body FROM records WHERE type = 'customer'");
+  while (st.step()) write_customer_match_keys(db, st.col_text(0), st.col_int(1) != 0, st.col_text(2));
+}
+
+std::vector<Id> customers_matching(Db& db, const std::vector<std::string>& probe_keys) {
+  std::vector<Id> out;
+  auto& st = db.cached("SELECT customer_id FROM customer_match_keys WHERE key = ?");
+  for (const auto& k : probe_keys) {
+    st.bind(1, k);
+    while (st.step()) out.push_back(st.col_text(0));
+    st.reset();
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+}  // namespace cl::server
