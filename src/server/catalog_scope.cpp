@@ -19,12 +19,34 @@ bool is_shared_catalog_type(std::string_view type) {
   return type == "product" || type == "price_list" || type == "settings";
 }
 
-void merge_shared_catalog(Db& db, std::vector<RecordRow>& rows, std::int64_t after_seq, int limit) {
-  auto& st = db.cached(std::string("SELECT " CL_RECORD_COLS " FROM records WHERE ") + kCatalogTerm + " AND seq > ? ORDER BY seq LIMIT ?");
-  st.bind_all(after_seq, limit);
+void CatalogCache::merge(Db& db, std::vector<RecordRow>& rows, std::int64_t after_seq, int limit) {
+  auto& hs = db.cached("SELECT high_seq FROM catalog_state WHERE id = 1");
+  const std::int64_t high = hs.step() ? hs.col_int(0) : 0;
+  hs.reset();
+  if (after_seq >= high) return;  // nothing in the catalog changed after the cursor
+  std::shared_ptr<const std::vector<RecordRow>> all;
+  {
+    std::lock_guard lock(mutex_);
+    if (high_seq_ == high) all = rows_;
+  }
+  if (!all) {
+    auto& st = db.cached(std::string("SELECT " CL_RECORD_COLS " FROM records WHERE ") + kCatalogTerm + " ORDER BY seq");
+    auto fresh = std::make_shared<std::vector<RecordRow>>();
+    while (st.step()) fresh->push_back(read_record(st));
+    st.reset();
+    all = fresh;
+    std::lock_guard lock(mutex_);
+    if (high > high_seq_) {  // never replace a newer state with an older snapshot's
+      high_seq_ = high;
+      rows_ = all;
+    }
+  }
   std::vector<RecordRow> shared;
-  while (st.step()) shared.push_back(read_record(st));
-  st.reset();
+  for (const auto& r : *all)
+    if (r.seq > after_seq) {
+      if (shared.size() >= static_cast<std::size_t>(limit)) break;
+      shared.push_back(r);
+    }
   if (shared.empty()) return;
   // A catalog row can already be in `rows` only if it were in the caller's scope (it is not: no owner,
   // no team) — but never send one twice.
@@ -41,6 +63,17 @@ void merge_shared_catalog(Db& db, std::vector<RecordRow>& rows, std::int64_t aft
     }
   }
   rows = std::move(merged);
+}
+
+void note_catalog_write(Db& db, std::int64_t seq) {
+  db.cached("UPDATE catalog_state SET high_seq = max(high_seq, ?) WHERE id = 1").bind_all(seq).run();
+}
+
+const std::string& catalog_migration_180_sql() {
+  static const std::string sql = std::string(
+      "CREATE TABLE catalog_state (id INTEGER PRIMARY KEY CHECK (id = 1), high_seq INTEGER NOT NULL);\n"
+      "INSERT INTO catalog_state(id, high_seq) SELECT 1, COALESCE(MAX(seq), 0) FROM records WHERE ") + kCatalogTerm + ";\n";
+  return sql;
 }
 
 const std::string& catalog_migration_150_sql() {

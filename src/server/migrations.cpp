@@ -102,6 +102,7 @@ CREATE INDEX audit_at ON audit_events(at);
       {150, "records_shared_catalog_seq", catalog_migration_150_sql()},  // catalog_scope.h
       {160, "drop_records_shared_catalog_seq", catalog_migration_160_sql()},
       {kCustomerMatchKeysMigration, "customer_match_keys", customer_match_keys_migration_sql()},
+      {180, "catalog_state", catalog_migration_180_sql()},
     };
     // The extras modules keep their steps in extras_schema.cpp, in order; they take 200, 201, …
     int version = 200;

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "server/catalog_scope.h"
 #include "server/customer_match_keys.h"
 #include "server/migrations.h"
 
@@ -566,6 +567,7 @@ void SqliteStore::put_record(const RecordRow& r) {
                   r.updated_at)
         .run();
     if (r.type == "customer") write_customer_match_keys(db_, r.id, r.deleted, r.body);  // R5, customer_match_keys.h
+    if (is_shared_catalog_type(r.type)) note_catalog_write(db_, r.seq);                 // catalog_scope.h
   });
 }
 

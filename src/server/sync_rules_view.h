@@ -24,6 +24,9 @@ class SyncRulesView final : public sync::RecordView {
       : base_(base), store_(store), db_(db), user_id_(std::move(user_id)), client_id_(std::move(client_id)) {}
 
   std::optional<sync::StoredRecord> find(std::string_view type, const Id& id) const override { return base_.find(type, id); }
+  std::optional<sync::StoredRecord> find_meta(std::string_view type, const Id& id) const override {
+    return base_.find_meta(type, id);
+  }
   Id team_of(const Id& user_id) const override { return base_.team_of(user_id); }
   std::optional<Id> customer_with_code(const std::string& code) const override { return base_.customer_with_code(code); }
 

@@ -79,6 +79,18 @@ class StoreView final : public sync::RecordView {
   std::optional<sync::StoredRecord> find(std::string_view type, const Id& id) const override {
     return entry(type, id).record;
   }
+  std::optional<sync::StoredRecord> find_meta(std::string_view type, const Id& id) const override {
+    const Entry& e = entry(type, id);
+    if (!e.record) return std::nullopt;
+    sync::StoredRecord r;
+    r.type = e.record->type;
+    r.id = e.record->id;
+    r.owner_id = e.record->owner_id;
+    r.version = e.record->version;
+    r.deleted = e.record->deleted;
+    r.data = nullptr;
+    return r;
+  }
 
   Id team_of(const Id& user_id) const override {
     auto it = teams_.find(user_id);
@@ -383,7 +395,7 @@ SyncOutcome<sync::PullResponse> SyncService::pull(const User& user, const sync::
       // The raw (HTTP) path reads only what a pull sends; Store::records_since fills every column.
       auto rows = raw_records ? page_since(db, scope, *after, limit + 1) : ctx_.store.records_since(scope, *after, limit + 1);
       // Products, price lists and settings belong to everyone (catalog_scope.h): read-only for all roles.
-      if (scope.kind != Scope::Kind::All) merge_shared_catalog(db, rows, *after, limit + 1);
+      if (scope.kind != Scope::Kind::All) catalog_.merge(db, rows, *after, limit + 1);
 
       // Scope exits: records that left this caller's scope since the cursor (reassigned away).
       struct Exit { std::int64_t seq; std::string type, id; };

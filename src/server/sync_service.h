@@ -11,6 +11,7 @@
 
 #include "core/model.h"
 #include "core/problem.h"
+#include "server/catalog_scope.h"
 #include "server/context.h"
 #include "sync/wire.h"
 
@@ -53,6 +54,7 @@ class SyncService {
 
  private:
   ServerContext& ctx_;
+  CatalogCache catalog_;
 };
 
 // The pipeline settings the sync rules use (R4 required fields/tags, R9 stages, R10 evidence kinds):

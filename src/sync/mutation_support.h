@@ -78,7 +78,7 @@ Result<T> read_new_record(const Mutation& m, const char* key, std::string_view t
   }
   T& rec = r.value;
   if (!valid_id(rec.meta.id)) return Result<T>::failure({invalid_args(std::string(key) + ".id", "id must be 1-64 printable ASCII characters")});
-  if (view.find(type, rec.meta.id))
+  if (view.find_meta(type, rec.meta.id))
     return Result<T>::failure({Problem{"record_exists", std::string(key) + ".id", "记录编号已存在", "A record with this id already exists"}});
   if (rec.meta.owner_id.empty()) rec.meta.owner_id = actor.user_id;
   if (rec.meta.owner_id != actor.user_id) {

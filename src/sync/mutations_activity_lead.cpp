@@ -12,7 +12,7 @@ namespace {
 void check_link(const RecordView& view, const Actor& actor, std::string_view type, const Id& id,
                 const std::string& field, Problems& out) {
   if (id.empty()) return;
-  auto r = view.find(type, id);
+  auto r = view.find_meta(type, id);
   if (!r || r->deleted || !actor_may_touch_record(actor, *r, view))
     out.push_back(Problem{"not_found", field, "关联记录不存在", "The linked record does not exist"});
 }
@@ -96,7 +96,7 @@ Result<MutationOutcome> apply_lead_convert(const Mutation& m, const Actor& actor
   }
   if (!valid_id(in.customer_id)) problems.push_back(invalid_args("customer_id", "customer_id must be a valid id"));
   if (!valid_id(in.opportunity_id)) problems.push_back(invalid_args("opportunity_id", "opportunity_id must be a valid id"));
-  if (problems.empty() && (view.find(kTypeCustomer, in.customer_id) || view.find(kTypeOpportunity, in.opportunity_id)))
+  if (problems.empty() && (view.find_meta(kTypeCustomer, in.customer_id) || view.find_meta(kTypeOpportunity, in.opportunity_id)))
     problems.push_back(Problem{"record_exists", "customer_id", "记录编号已存在", "A record with this id already exists"});
   if (!problems.empty()) return Result<MutationOutcome>::failure(std::move(problems));
 

@@ -42,7 +42,7 @@ Result<MutationOutcome> apply_opportunity_create(const Mutation& m, const Actor&
   if (o.title.empty()) problems.push_back(Problem{"required_field_missing", "opportunity.title", "缺少商机名称", "The title is missing"});
   if (o.expected_amount.fen < 0)
     problems.push_back(Problem{"out_of_range", "opportunity.expected_amount_fen", "金额不能为负", "The amount cannot be negative"});
-  auto customer = view.find(kTypeCustomer, o.customer_id);
+  auto customer = view.find_meta(kTypeCustomer, o.customer_id);
   if (!customer || customer->deleted || !actor_may_touch_record(actor, *customer, view))
     problems.push_back(Problem{"not_found", "opportunity.customer_id", "客户不存在", "No such customer"});
   if (!problems.empty()) return Result<MutationOutcome>::failure(std::move(problems));

@@ -47,6 +47,13 @@ class RecordView {
   virtual ~RecordView() = default;
   // The record whatever its scope (apply_mutation decides what the actor may see); nullopt if absent.
   virtual std::optional<StoredRecord> find(std::string_view type, const Id& id) const = 0;
+  // The same record without its JSON (`data` left null): for existence and scope checks, which a push
+  // makes for every linked record (the customer of each logged activity) and should not deep-copy.
+  virtual std::optional<StoredRecord> find_meta(std::string_view type, const Id& id) const {
+    auto r = find(type, id);
+    if (r) r->data = nullptr;
+    return r;
+  }
   // The team an owner belongs to ("" if unknown) — R33: a manager's scope is the team.
   virtual Id team_of(const Id& user_id) const = 0;
   // R5: another live customer with this code (customer codes are unique). Default: unknown → none.

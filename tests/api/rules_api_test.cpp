@@ -88,6 +88,16 @@ TEST_CASE("every role pulls the shared catalog (products, price lists, settings)
     CHECK_MESSAGE(updated, who);
     CHECK_MESSAGE(tombstoned, who);
   }
+  // A first sync after the change sees the new catalog, not the one the server kept in memory for
+  // the earlier pulls (sync_service's CatalogCache follows catalog_state).
+  {
+    Device fresh(s, "rep2");
+    std::string cursor;
+    auto view = fresh.pull_all(7, &cursor);
+    REQUIRE(view.count({"product", pid}) == 1);
+    CHECK(view[{"product", pid}]["record"]["name"] == "改名的耗材");
+    CHECK(view.count({"product", gone}) == 0);  // its tombstone came after it
+  }
   // Read-only: no mutation writes the catalog, whoever asks.
   for (const char* who : {"rep1", "manager1", "admin"}) {
     Device d(s, who);
