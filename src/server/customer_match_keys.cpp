@@ -22,7 +22,10 @@ CREATE INDEX customer_match_keys_customer ON customer_match_keys(customer_id);
 }
 
 bool read_match_fields(std::string_view body, Customer& out) {
-  auto j = nlohmann::json::parse(body, nullptr, false);
+  return read_match_fields_parsed(nlohmann::json::parse(body, nullptr, false), out);
+}
+
+bool read_match_fields_parsed(const nlohmann::json& j, Customer& out) {
   if (!j.is_object()) return false;
   auto text = [](const nlohmann::json& o, const char* k) {
     auto it = o.find(k);
@@ -37,10 +40,11 @@ bool read_match_fields(std::string_view body, Customer& out) {
   return true;
 }
 
-void write_customer_match_keys(Db& db, const Id& customer_id, bool deleted, std::string_view body) {
+void write_customer_match_keys(Db& db, const Id& customer_id, bool deleted, std::string_view body,
+                               const nlohmann::json* parsed) {
   std::vector<std::string> keys;
   Customer c;
-  if (!deleted && read_match_fields(body, c)) keys = duplicate_index_keys(c);
+  if (!deleted && (parsed ? read_match_fields_parsed(*parsed, c) : read_match_fields(body, c))) keys = duplicate_index_keys(c);
   // Most customer writes (an address, a tag, a stage) leave name and phones alone: compare first.
   std::vector<std::string> old;
   auto& sel = db.cached("SELECT key FROM customer_match_keys WHERE customer_id = ? ORDER BY key");

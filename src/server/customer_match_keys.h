@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "core/model.h"
 
 namespace cl::server {
@@ -19,9 +21,10 @@ class Db;
 const std::string& customer_match_keys_migration_sql();
 constexpr int kCustomerMatchKeysMigration = 170;
 
-// Replaces the keys of one customer from its stored JSON body (none for a tombstone). Inside the
-// caller's transaction.
-void write_customer_match_keys(Db& db, const Id& customer_id, bool deleted, std::string_view body);
+// Replaces the keys of one customer from its stored JSON body, or from that body already parsed when
+// `parsed` is not null (none for a tombstone). Inside the caller's transaction.
+void write_customer_match_keys(Db& db, const Id& customer_id, bool deleted, std::string_view body,
+                               const nlohmann::json* parsed = nullptr);
 
 // Fills the table from the records table (once, right after migration 170).
 void backfill_customer_match_keys(Db& db);
@@ -31,5 +34,6 @@ std::vector<Id> customers_matching(Db& db, const std::vector<std::string>& probe
 
 // Only what dedup.h looks at (name, phones) out of a stored customer body; false if unreadable.
 bool read_match_fields(std::string_view body, Customer& out);
+bool read_match_fields_parsed(const nlohmann::json& body, Customer& out);
 
 }  // namespace cl::server

@@ -566,7 +566,7 @@ void SqliteStore::put_record(const RecordRow& r) {
         .bind_all(r.type, r.id, r.owner_id, r.team_id, r.region, r.seq, r.version, r.deleted, r.body,
                   r.updated_at)
         .run();
-    if (r.type == "customer") write_customer_match_keys(db_, r.id, r.deleted, r.body);  // R5, customer_match_keys.h
+    if (r.type == "customer") write_customer_match_keys(db_, r.id, r.deleted, r.body, r.parsed);  // R5, customer_match_keys.h
     if (is_shared_catalog_type(r.type)) note_catalog_write(db_, r.seq);                 // catalog_scope.h
   });
 }

@@ -14,6 +14,8 @@
 #include <type_traits>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "core/model.h"
 #include "core/problem.h"
 #include "server/scope.h"
@@ -53,6 +55,9 @@ struct RecordRow {
   bool deleted = false;        // tombstone
   std::string body;            // JSON text
   Instant updated_at = 0;
+  // The body already parsed, when the writer has it (a sync push does): the store reads derived
+  // columns (customer match keys) from it instead of parsing `body` again. Not owned; may be null.
+  const nlohmann::json* parsed = nullptr;
 };
 
 namespace detail {

@@ -344,6 +344,7 @@ SyncOutcome<sync::PushResponse> SyncService::push(const User& user, const sync::
             row.deleted = w.deleted;
             row.body = w.data.dump(-1, ' ', false, Json::error_handler_t::replace);
             row.updated_at = now;
+            row.parsed = &w.data;
             ctx_.store.put_record(row);
             if (m.name != sync::kActivityLog) audit(ctx_.store, m, w, user.id, now);
             view.wrote(std::move(w), team);  // last use of w: the batch cache takes it without a deep copy
