@@ -64,7 +64,7 @@ Result<MutationOutcome> apply_opportunity_update(const Mutation& m, const Actor&
   auto l = load<Opportunity>(view, kTypeOpportunity, arg_text(m.args, "id"), actor);
   if (!l.ok()) return Result<MutationOutcome>::failure(std::move(l.problems));
   static const std::vector<std::string_view> kAllowed = {"title", "expected_amount_fen", "product_ids", "owner_id"};
-  Json data = l.value.stored.data;
+  Json data = std::move(l.value.stored.data);  // no copy: apply_patch reads only the id and version of `stored`
   MutationOutcome out;
   Problems problems;
   apply_patch(m, kTypeOpportunity, l.value.stored, kAllowed, data, out.conflicts, problems);
