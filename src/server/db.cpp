@@ -161,6 +161,8 @@ Db::~Db() {
   if (db_) sqlite3_close_v2(db_);
 }
 
+bool Db::in_transaction() { return sqlite3_get_autocommit(raw()) == 0; }
+
 void Db::exec(std::string_view sql) {
   Db& t = target();
   std::string s(sql);

@@ -79,6 +79,7 @@ class Db {
   Db& operator=(const Db&) = delete;
 
   void exec(std::string_view sql);        // one or more statements, no results
+  bool in_transaction();                  // inside BEGIN … COMMIT (not autocommit)
   Stmt prepare(std::string_view sql);
   // A cached prepared statement (reset before it is returned). Keyed by the SQL text.
   Stmt& cached(const std::string& sql);

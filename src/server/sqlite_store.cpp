@@ -557,17 +557,28 @@ std::optional<RecordRow> SqliteStore::get_record(const std::string& type, const 
 
 void SqliteStore::put_record(const RecordRow& r) {
   return writing([&]() {
-    db_.cached(
-           "INSERT INTO records(type, id, owner_id, team_id, region, seq, version, deleted, body, updated_at) "
-           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(type, id) DO UPDATE SET "
-           "owner_id = excluded.owner_id, team_id = excluded.team_id, region = excluded.region, "
-           "seq = excluded.seq, version = excluded.version, deleted = excluded.deleted, body = excluded.body, "
-           "updated_at = excluded.updated_at")
-        .bind_all(r.type, r.id, r.owner_id, r.team_id, r.region, r.seq, r.version, r.deleted, r.body,
-                  r.updated_at)
-        .run();
-    if (r.type == "customer") write_customer_match_keys(db_, r.id, r.deleted, r.body, r.parsed);  // R5, customer_match_keys.h
-    if (is_shared_catalog_type(r.type)) note_catalog_write(db_, r.seq);                 // catalog_scope.h
+    // Customers and catalog rows carry derived rows (match keys, catalog_state) that must change with
+    // the record; a caller outside a transaction gets one savepoint around the lot.
+    const bool derived = r.type == "customer" || is_shared_catalog_type(r.type);
+    const bool own_savepoint = derived && !db_.in_transaction();
+    if (own_savepoint) db_.exec("SAVEPOINT put_record");
+    try {
+      db_.cached(
+             "INSERT INTO records(type, id, owner_id, team_id, region, seq, version, deleted, body, updated_at) "
+             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(type, id) DO UPDATE SET "
+             "owner_id = excluded.owner_id, team_id = excluded.team_id, region = excluded.region, "
+             "seq = excluded.seq, version = excluded.version, deleted = excluded.deleted, body = excluded.body, "
+             "updated_at = excluded.updated_at")
+          .bind_all(r.type, r.id, r.owner_id, r.team_id, r.region, r.seq, r.version, r.deleted, r.body,
+                    r.updated_at)
+          .run();
+      if (r.type == "customer") write_customer_match_keys(db_, r.id, r.deleted, r.body, r.parsed);  // R5
+      if (is_shared_catalog_type(r.type)) note_catalog_write(db_, r.seq);                          // catalog_scope.h
+    } catch (...) {
+      if (own_savepoint) db_.exec("ROLLBACK TO put_record; RELEASE put_record");
+      throw;
+    }
+    if (own_savepoint) db_.exec("RELEASE put_record");
   });
 }
 
