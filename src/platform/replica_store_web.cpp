@@ -39,6 +39,26 @@ EM_JS(void, js_idb_install, (), {
   function open(name) {
     if (dbs[name]) return dbs[name];
     channel(name);
+    // The shell may have opened this database while the app loaded (web/shell.js): adopt that
+    // connection when it has the version and stores this code expects, else close it and open anew.
+    const early = window.closeloopEarlyIdb;
+    if (early && early.name === name) {
+      window.closeloopEarlyIdb = null;
+      dbs[name] = early.db.then(function (db) {
+        const ok = db && db.version === 2 && ["pages", "meta", "evidence", "outbox"].every(function (s) {
+          return db.objectStoreNames.contains(s);
+        });
+        if (ok) {
+          db.onclose = function () { delete dbs[name]; };
+          db.onversionchange = function () { db.close(); delete dbs[name]; };
+          return db;
+        }
+        if (db) db.close();
+        delete dbs[name];
+        return open(name);
+      });
+      return dbs[name];
+    }
     dbs[name] = new Promise(function (resolve, reject) {
       // v2: the outbox is one value per entry, keyed by mid, numbered from meta "next_mid" in the
       // transaction that writes it (tabs share the store and must never reuse a mid).
@@ -91,8 +111,9 @@ EM_JS(void, js_idb_install, (), {
       }
     });
   }
-  // run(name, stores, fn(tx), done(err)): one readwrite transaction; done(null) once committed.
-  function run(name, stores, fn, done) {
+  // run(name, stores, fn(tx), done(err), durability): one readwrite transaction; done(null) once
+  // committed. Durability "strict" unless told (only caches may be written "relaxed").
+  function run(name, stores, fn, done, durability) {
     let finished = false;
     function finish(err) {
       if (finished) return;
@@ -102,7 +123,7 @@ EM_JS(void, js_idb_install, (), {
     }
     // "strict": complete only once the data is flushed. The outbox is the user's unsent work and
     // must survive a crash or a tab killed right after "saved" (Chromium defaults to relaxed).
-    transaction(name, stores, "readwrite", { durability: "strict" }).then(function (tx) {
+    transaction(name, stores, "readwrite", { durability: durability || "strict" }).then(function (tx) {
       tx.oncomplete = function () {
         finish(null);
         const ch = channel(name);
@@ -190,11 +211,16 @@ EM_JS(void, js_idb_stage_evidence, (const char* sha, const char* name, const cha
 EM_JS(void, js_idb_append_page, (const char* db, double key, const char* changes, const char* cursor, const char* outbox), {
   const I = Module.clIdb;
   const c = I.str(changes), cur = I.str(cursor), oc = JSON.parse(I.str(outbox));
+  // Durability: a page and its cursor commit together either way (atomicity doesn't depend on it),
+  // and if a crash loses a "relaxed" commit the page is simply pulled again. Only a transaction that
+  // records a user-visible outcome (a rejection, a dismissal, conflicts) waits for the disk flush —
+  // issue 5: 100 flushed page writes held the first sync back.
+  const durable = (oc.put && oc.put.length) || (oc.remove && oc.remove.length) || typeof oc.conflicts === "string";
   I.run(I.str(db), ["pages", "meta", "outbox"], function (tx) {
     tx.objectStore("pages").add(c, key);
     tx.objectStore("meta").put(cur, "cursor");
     I.applyOutbox(tx, oc);
-  });
+  }, null, durable ? "strict" : "relaxed");
 });
 
 EM_JS(void, js_idb_update_outbox, (const char* db, const char* outbox), {
@@ -215,6 +241,8 @@ EM_JS(void, js_idb_clear_records, (const char* db), {
     tx.objectStore("pages").clear();
     tx.objectStore("meta").delete("cursor");
     tx.objectStore("meta").delete("caught_up");
+    tx.objectStore("meta").delete("snapshot");
+    tx.objectStore("meta").delete("snapshot_info");
     I.bumpGeneration(tx);
   });
 });
@@ -253,10 +281,31 @@ EM_JS(void, js_idb_compact, (int req, const char* db, const char* plan_json), {
   });
 });
 
-// One read transaction: pages (all, or only those after `after` when the generation is unchanged),
-// cursor, last_mid, outbox entries, conflicts, evidence (bytes or only the keys).
-EM_JS(void, js_idb_load, (int req, const char* db, double after, double gen, int with_evidence), {
+// The replica snapshot (replica_snapshot.h) lives in meta: "snapshot" (the bytes, an ArrayBuffer)
+// and "snapshot_info" {tag, key, gen}. It is a cache written "relaxed"; clear_records drops it.
+EM_JS(void, js_idb_write_snapshot, (const char* db, const void* bytes, int size, double key, double gen, const char* tag), {
   const I = Module.clIdb;
+  const buf = HEAPU8.slice(bytes, bytes + size).buffer;
+  const info = { tag: I.str(tag), key: key, gen: gen };
+  I.run(I.str(db), ["meta"], function (tx) {
+    const meta = tx.objectStore("meta");
+    // Written for generation `gen`: if a compaction or must_refetch moved it meanwhile, the snapshot
+    // would be stale at birth — keep whatever is there (loads ignore a stale one anyway).
+    meta.get("page_gen").onsuccess = function (e) {
+      if ((e.target.result || 0) !== gen) return;
+      meta.put(buf, "snapshot");
+      meta.put(info, "snapshot_info");
+    };
+  }, null, "relaxed");
+});
+
+// One read transaction: pages (all, or only those after `after` when the generation is unchanged),
+// cursor, last_mid, outbox entries, conflicts, evidence (bytes or only the keys). When every page
+// would be read and a snapshot with `snapshot_tag` and the current generation is stored, it is read
+// instead of the pages it covers.
+EM_JS(void, js_idb_load, (int req, const char* db, double after, double gen, int with_evidence, const char* snapshot_tag), {
+  const I = Module.clIdb;
+  const tag = I.str(snapshot_tag);
   I.transaction(I.str(db), ["pages", "meta", "outbox", "evidence"], "readonly").then(function (tx) {
     const out = { meta: {} };
     const meta = tx.objectStore("meta"), pages = tx.objectStore("pages");
@@ -264,9 +313,23 @@ EM_JS(void, js_idb_load, (int req, const char* db, double after, double gen, int
       const stored = e.target.result || 0;
       out.meta.page_generation = stored;
       out.meta.all_pages = gen < 0 || gen !== stored;
-      const range = out.meta.all_pages ? null : IDBKeyRange.lowerBound(after, true);
-      pages.getAll(range).onsuccess = function (e2) { out.pages = e2.target.result; };
-      pages.getAllKeys(range).onsuccess = function (e2) { out.keys = e2.target.result; };
+      function readPages(range) {
+        pages.getAll(range).onsuccess = function (e2) { out.pages = e2.target.result; };
+        pages.getAllKeys(range).onsuccess = function (e2) { out.keys = e2.target.result; };
+      }
+      if (!out.meta.all_pages) { readPages(IDBKeyRange.lowerBound(after, true)); return; }
+      if (!tag) { readPages(null); return; }
+      meta.get("snapshot_info").onsuccess = function (e2) {
+        const info = e2.target.result;
+        if (!info || info.tag !== tag || info.gen !== stored) { readPages(null); return; }
+        meta.get("snapshot").onsuccess = function (e3) {
+          if (e3.target.result instanceof ArrayBuffer) { out.snapshot = e3.target.result; out.snapshotKey = info.key; }
+        };
+        // Requests on one store complete in order: by now we know whether the bytes are there.
+        meta.get("snapshot_info").onsuccess = function () {
+          readPages(out.snapshot ? IDBKeyRange.lowerBound(info.key, true) : null);
+        };
+      };
     };
     meta.get("cursor").onsuccess = function (e) { out.meta.cursor = e.target.result || ""; };
     meta.get("caught_up").onsuccess = function (e) { out.meta.caught_up = e.target.result === true; };
@@ -278,6 +341,12 @@ EM_JS(void, js_idb_load, (int req, const char* db, double after, double gen, int
     evs.getAllKeys().onsuccess = function (e) { out.meta.evidence_shas = e.target.result; };
     out.meta.evidence_loaded = !!with_evidence;
     tx.oncomplete = function () {
+      if (out.snapshot) {
+        const n = out.snapshot.byteLength, p = _malloc(Math.max(1, n));
+        HEAPU8.set(new Uint8Array(out.snapshot), p);
+        Module._cl_idb_loaded_snapshot(req, p, n, out.snapshotKey);
+        _free(p);
+      }
       (out.pages || []).forEach(function (p, i) {
         I.withString(typeof p === "string" ? p : "[]", function (ptr) { Module._cl_idb_loaded_page(req, out.keys[i], ptr); });
       });
@@ -306,6 +375,11 @@ EM_JS(void, js_idb_delete, (const char* db), {
   const p = I.dbs[name];
   if (p) p.then(function (d) { d.close(); });
   delete I.dbs[name];
+  const early = window.closeloopEarlyIdb;   // opened by the shell, never adopted: it would block the delete
+  if (early && early.name === name) {
+    window.closeloopEarlyIdb = null;
+    early.db.then(function (d) { if (d) d.close(); });
+  }
   indexedDB.deleteDatabase(name);
 });
 
@@ -347,7 +421,7 @@ class IndexedDbStorage final : public app::ReplicaStorage {
     const int id = g_next_req++;
     g_loads[id] = PendingLoad{{}, std::move(done)};
     js_idb_load(id, db_.c_str(), static_cast<double>(r.after_page_key), static_cast<double>(r.page_generation),
-                r.evidence ? 1 : 0);
+                r.evidence ? 1 : 0, r.snapshot_tag.c_str());
   }
   void add_intent(const std::string& entry_json, const std::vector<app::PendingEvidence>& evidence,
                   std::function<void(std::int64_t, std::string)> done) override {
@@ -367,6 +441,10 @@ class IndexedDbStorage final : public app::ReplicaStorage {
   }
   void drop_evidence(const std::string& sha256) override { js_idb_drop_evidence(db_.c_str(), sha256.c_str()); }
   void clear_records() override { js_idb_clear_records(db_.c_str()); }
+  void write_snapshot(const std::string& bytes, const app::SnapshotInfo& info, const std::string& tag) override {
+    js_idb_write_snapshot(db_.c_str(), bytes.data(), static_cast<int>(bytes.size()), static_cast<double>(info.page_key),
+                          static_cast<double>(info.page_generation), tag.c_str());
+  }
   void compact_pages(const app::CompactionPlan& plan, std::function<void(std::string)> done) override {
     nlohmann::json j{{"sources", plan.sources}, {"keep", plan.keep}, {"new_keys", plan.new_keys}, {"new_sizes", plan.new_sizes}};
     const int id = g_next_req++;
@@ -465,6 +543,13 @@ EMSCRIPTEN_KEEPALIVE void cl_idb_loaded_page(int req, double key, const char* ch
   auto it = g_loads.find(req);
   if (it != g_loads.end() && changes_json)
     it->second.state.pages.push_back({static_cast<std::int64_t>(key), changes_json});
+}
+
+EMSCRIPTEN_KEEPALIVE void cl_idb_loaded_snapshot(int req, const char* bytes, int size, double key) {
+  auto it = g_loads.find(req);
+  if (it == g_loads.end()) return;
+  it->second.state.snapshot.assign(bytes, static_cast<std::size_t>(size));
+  it->second.state.snapshot_page_key = static_cast<std::int64_t>(key);
 }
 
 EMSCRIPTEN_KEEPALIVE void cl_idb_loaded_evidence(int req, const char* sha, const char* name, const char* mime,

@@ -89,6 +89,9 @@ struct KickingStorage final : ReplicaStorage {
       kick();
     });
   }
+  void write_snapshot(const std::string& bytes, const SnapshotInfo& info, const std::string& tag) override {
+    inner->write_snapshot(bytes, info, tag);
+  }
 };
 
 struct Runtime {
@@ -186,10 +189,10 @@ void start(const Session& session) {
   g.app->user_name = session.user.display_name.empty() ? session.user.username : session.user.display_name;
   g.app->sync.set_leader(false, now);   // until the Web Lock is ours
   g.db = db;
-  g.storage->load(LoadRequest{}, [generation](StoredState stored, std::string error) {
+  g.storage->load(g.app->sync.startup_request(), [generation](StoredState stored, std::string error) {
     if (generation != g.generation || !g.app) return;
     if (!error.empty()) state().sync.last_error_en = "IndexedDB: " + error;
-    g.app->sync.restore(stored, now_ms());
+    g.app->sync.restore(std::move(stored), now_ms());
     g.app->loaded = true;
     if (g.leader_pending) g.app->sync.set_leader(true, now_ms());
     platform::request_redraw();
@@ -309,6 +312,8 @@ nlohmann::json field_state_json() {
   j["stored_pages"] = s.stored_pages;
   j["stored_changes"] = s.stored_changes;
   j["compactions"] = s.compactions;
+  j["snapshot_loaded"] = s.snapshot_loaded;
+  j["snapshots_written"] = s.snapshots_written;
   j["last_mid"] = a.sync.last_mid();
   nlohmann::json mids = nlohmann::json::array();
   for (const auto& e : a.sync.outbox().entries()) mids.push_back(e.mutation.mid);

@@ -5,6 +5,7 @@
 
 #include <deque>
 #include <functional>
+#include <limits>
 #include <algorithm>
 #include <map>
 #include <set>
@@ -143,6 +144,10 @@ struct FakeDb {
   std::vector<PendingEvidence> evidence;
   int transactions = 0;
   std::string fail_writes;   // non-empty: every write aborts with this error (QuotaExceededError)
+  // The replica snapshot and its info (replica_store_web.cpp keeps them in meta).
+  std::string snapshot;
+  std::string snapshot_tag;
+  SnapshotInfo snapshot_info;
 };
 
 // ReplicaStorage over a FakeDb with IndexedDB's rules: each call is one all-or-nothing transaction,
@@ -172,8 +177,18 @@ struct FakeStorage : ReplicaStorage {
     StoredState s;
     s.page_generation = db->page_generation;
     s.all_pages = req.page_generation < 0 || req.page_generation != db->page_generation;
+    // The browser's rule: a snapshot replaces the pages it covers when every page would be read,
+    // its tag is the one asked for and it was written at the current page generation.
+    const bool use_snapshot = s.all_pages && !req.snapshot_tag.empty() && !db->snapshot.empty() &&
+                              db->snapshot_tag == req.snapshot_tag && db->snapshot_info.page_generation == db->page_generation;
+    std::int64_t after = s.all_pages ? std::numeric_limits<std::int64_t>::min() : req.after_page_key;
+    if (use_snapshot) {
+      s.snapshot = db->snapshot;
+      s.snapshot_page_key = db->snapshot_info.page_key;
+      after = db->snapshot_info.page_key;
+    }
     for (const auto& [k, v] : db->pages)
-      if (s.all_pages || k > req.after_page_key) s.pages.push_back({k, v});
+      if (k > after) s.pages.push_back({k, v});
     s.cursor = db->cursor;
     s.caught_up = db->caught_up;
     s.last_mid = db->last_mid;
@@ -247,8 +262,18 @@ struct FakeStorage : ReplicaStorage {
     db->pages.clear();
     db->cursor.clear();
     db->caught_up = false;
+    db->snapshot.clear();
     ++db->page_generation;
     ++commits;
+  }
+  int snapshot_writes = 0;
+  void write_snapshot(const std::string& bytes, const SnapshotInfo& info, const std::string& tag) override {
+    if (write_fails()) return;
+    if (info.page_generation != db->page_generation) return;   // stale at birth: kept out
+    db->snapshot = bytes;
+    db->snapshot_info = info;
+    db->snapshot_tag = tag;
+    ++snapshot_writes;
   }
   // Executes a plan the way the browser does: missing source page → abort, nothing changes.
   void compact_pages(const CompactionPlan& plan, std::function<void(std::string)> done) override {

@@ -209,6 +209,19 @@ void LocalReplica::erase(RecordKind kind, const Id& id) {
   touch(kind, id);
 }
 
+void LocalReplica::reserve(RecordKind kind, std::size_t n) {
+  switch (kind) {
+    case RecordKind::Customer: customers_.reserve(n); customer_by_code_.reserve(n); break;
+    case RecordKind::Opportunity: opportunities_.reserve(n); break;
+    case RecordKind::Activity: activities_.reserve(n); break;
+    case RecordKind::Lead: leads_.reserve(n); break;
+    case RecordKind::Quote: quotes_.reserve(n); break;
+    case RecordKind::Invoice: invoices_.reserve(n); break;
+    case RecordKind::Payment: payments_.reserve(n); break;
+  }
+  journal_.reserve(journal_.size() + n);
+}
+
 void LocalReplica::clear() {
   customers_.clear(); opportunities_.clear(); activities_.clear(); leads_.clear(); quotes_.clear();
   invoices_.clear(); payments_.clear();

@@ -76,6 +76,8 @@ class LocalReplica {
   // Tombstones and scope removals both remove the record and its index entries.
   void erase(RecordKind kind, const Id& id);
   void clear();
+  // Room for `n` records of `kind` (a snapshot load knows its counts: 100k inserts without rehashing).
+  void reserve(RecordKind kind, std::size_t n);
 
  private:
   void touch(RecordKind kind, const Id& id);

@@ -98,6 +98,25 @@ std::string_view raw_member(std::string_view body, std::string_view key) {
   return {};
 }
 
+// sync::change_from_json copies the record out of the parsed page (a deep copy of a JSON object per
+// change). Taking the record out of the element first and moving it in afterwards skips that copy —
+// issue 5: about 0.7 s of loading or pulling 100k records in the browser. Same checks, same result.
+Result<sync::Change> take_change(sync::Json& element) {
+  sync::Json record;
+  bool moved = false;
+  if (element.is_object()) {
+    auto it = element.find("record");
+    if (it != element.end() && it->is_object()) {
+      record = std::move(*it);
+      *it = sync::Json::object();
+      moved = true;
+    }
+  }
+  auto ch = sync::change_from_json(element);
+  if (ch.ok() && moved) ch.value.record = std::move(record);
+  return ch;
+}
+
 // R32: a rejection comes with a way to fix it — the record to open, or the form to retry.
 std::string fix_route_for(const sync::Mutation& m) {
   const auto& a = m.args;
@@ -141,11 +160,22 @@ void SyncClient::index_page(std::int64_t key, const std::vector<sync::Change>& c
 Problems SyncClient::absorb(const StoredState& state, Instant now) {
   Problems problems;
   revert_optimistic();
+  bool skip_pages = false;
   if (state.all_pages) {
     replica_.clear();
     pages_.clear();
+    full_reload_wanted_ = false;
+    status_.snapshot_loaded = false;
+    last_change_at_ = now;   // a snapshot written now would only repeat what was just read
+    if (state.snapshot.empty()) {
+      have_snapshot_ = false;   // none stored, or stale: the policy writes a new one
+    } else if (!absorb_snapshot(state, problems)) {
+      // The later pages alone would be a partial replica: show none until every page is read.
+      skip_pages = true;
+    }
   }
   for (const auto& page : state.pages) {
+    if (skip_pages) break;
     if (!state.all_pages && page.key <= max_page_key_) continue;  // already applied
     auto arr = sync::Json::parse(page.changes_json, nullptr, false);
     if (!arr.is_array()) {
@@ -154,8 +184,8 @@ Problems SyncClient::absorb(const StoredState& state, Instant now) {
     }
     std::vector<sync::Change> changes;
     changes.reserve(arr.size());
-    for (const auto& cj : arr) {
-      auto ch = sync::change_from_json(cj);
+    for (auto& cj : arr) {
+      auto ch = take_change(cj);
       if (!ch.ok()) { problems.insert(problems.end(), ch.problems.begin(), ch.problems.end()); continue; }
       auto p = apply_change(replica_, ch.value);
       problems.insert(problems.end(), p.begin(), p.end());
@@ -221,13 +251,44 @@ Problems SyncClient::absorb(const StoredState& state, Instant now) {
   return problems;
 }
 
-Problems SyncClient::restore(const StoredState& state, Instant now) {
+// Replaces the replica with the snapshot's records and the page index with its; false (replica
+// empty, every page to be read again) when the bytes can't be trusted or don't match what the
+// storage said they cover.
+bool SyncClient::absorb_snapshot(const StoredState& state, Problems& problems) {
+  auto decoded = decode_snapshot(state.snapshot, replica_);
+  if (!decoded || decoded->info.page_key != state.snapshot_page_key ||
+      decoded->info.page_generation != state.page_generation) {
+    replica_.clear();
+    problems.push_back({"snapshot_unreadable", "snapshot", "本地快照不可用，正在重新读取数据",
+                        "The local snapshot is unusable; reading the stored pages again"});
+    have_snapshot_ = false;
+    snapshot_broken_ = true;
+    full_reload_wanted_ = true;
+    refresh_wanted_ = true;
+    next_refresh_at_ = 0;
+    return false;
+  }
+  pages_ = std::move(decoded->pages);
+  max_page_key_ = std::max(max_page_key_, decoded->info.page_key);
+  for (const auto& p : pages_) max_page_key_ = std::max(max_page_key_, p.key);
+  snapshot_ = decoded->info;
+  have_snapshot_ = true;
+  status_.snapshot_loaded = true;
+  return true;
+}
+
+LoadRequest SyncClient::startup_request() const {
+  LoadRequest r;
+  r.snapshot_tag = snapshot_broken_ ? std::string() : snapshot_format_tag();
+  return r;
+}
+
+Problems SyncClient::restore(StoredState state, Instant now) {
   shadows_.clear();
   pending_records_.clear();
   local_rejections_.clear();
-  StoredState full = state;
-  full.all_pages = true;
-  auto problems = absorb(full, now);
+  state.all_pages = true;
+  auto problems = absorb(state, now);
   status_.first_sync = !caught_up_;
   pull_wanted_ = true;
   if (leader_) maybe_compact();
@@ -237,8 +298,9 @@ Problems SyncClient::restore(const StoredState& state, Instant now) {
 LoadRequest SyncClient::incremental(bool evidence) const {
   LoadRequest r;
   r.after_page_key = max_page_key_;
-  r.page_generation = page_generation_;
+  r.page_generation = full_reload_wanted_ ? -1 : page_generation_;
   r.evidence = evidence;
+  r.snapshot_tag = snapshot_broken_ ? std::string() : snapshot_format_tag();
   return r;
 }
 
@@ -262,7 +324,7 @@ void SyncClient::refresh(Instant now, bool then_push) {
     }
     absorb(state, at);
     if (unsaved_.empty()) status_.storage_error.clear();
-    next_refresh_at_ = at + config_.follower_refresh_ms;
+    next_refresh_at_ = full_reload_wanted_ ? at : at + config_.follower_refresh_ms;
     if (leader_ && compact_due_) maybe_compact();
     if (then_push) post_push(at);
   });
@@ -472,6 +534,7 @@ void SyncClient::tick(Instant now) {
   if (loading_ || in_flight_) { update_counts(); return; }
   if ((refresh_wanted_ || !leader_) && now >= next_refresh_at_) refresh(now, false);
   if (loading_ || !leader_ || !browser_online_) { update_counts(); return; }
+  maybe_snapshot(now);
   if (now < next_wake_at()) return;
   if (now >= next_poll_at_) pull_wanted_ = true;
   start_next(now);
@@ -529,9 +592,11 @@ void SyncClient::post_push(Instant now) {
   update_counts();
 }
 
-void SyncClient::pull(Instant now) {
+void SyncClient::pull(Instant now) { pull_from(cursor_, now); }
+
+void SyncClient::pull_from(const std::string& cursor, Instant now) {
   std::string path = "/api/v1/sync/pull?client_id=" + url_encode(outbox_.client_id()) +
-                     "&schema_version=" + std::to_string(kSchemaVersion) + "&cursor=" + url_encode(cursor_) +
+                     "&schema_version=" + std::to_string(kSchemaVersion) + "&cursor=" + url_encode(cursor) +
                      "&limit=" + std::to_string(config_.pull_limit);
   in_flight_ = true;
   status_.phase = SyncPhase::Pulling;
@@ -599,7 +664,8 @@ void SyncClient::on_pull_reply(const HttpReply& r, Instant now) {
     replica_.clear();
     cursor_.clear();
     caught_up_ = false;
-    storage_.clear_records();
+    storage_.clear_records();   // the snapshot goes with the pages
+    have_snapshot_ = false;
     pages_.clear();
     ++page_generation_;   // mirrors the storage's bump
     status_.records_received = 0;
@@ -611,10 +677,42 @@ void SyncClient::on_pull_reply(const HttpReply& r, Instant now) {
   }
   if (r.status == 401) return on_failure("unauthorized", false, now);
   if (!is_success(r.status)) return on_failure("http " + std::to_string(r.status), r.status == 0, now);
+  // Issue 5 first sync: ask for the next page before working on this one, so the server and the
+  // network prepare page n+1 while this tab parses, applies and stores page n (about a third of a
+  // page's time). Cursor and has_more are read from the raw text; only with nothing to push (pushes
+  // go first) and never on a reply that later turns out unreadable (the prefetch is then dropped).
+  std::string prefetched;
+  if (leader_ && browser_online_ && evidence_.empty() && unsaved_.empty() && outbox_.pending_count() == 0 &&
+      raw_member(r.body, "has_more") == "true") {
+    const std::string_view cur = raw_member(r.body, "cursor");
+    if (cur.size() >= 2 && cur.front() == '"' && cur.back() == '"' && cur.find('\\') == std::string_view::npos) {
+      prefetched.assign(cur.substr(1, cur.size() - 2));
+      pull_from(prefetched, now);
+    }
+  }
+  auto fail_bad_reply = [&] {
+    if (!prefetched.empty()) ++request_seq_;   // its reply will be ignored
+    on_failure("bad pull response", false, now);
+  };
   auto j = sync::Json::parse(r.body, nullptr, false);
+  // The changes are read by take_change (no record copies); the rest by the wire reader.
+  sync::Json changes_json;
+  if (j.is_object()) {
+    auto it = j.find("changes");
+    if (it != j.end() && it->is_array()) {
+      changes_json = std::move(*it);
+      *it = sync::Json::array();
+    }
+  }
   auto resp = sync::pull_response_from_json(j);
-  if (!resp.ok()) return on_failure("bad pull response", false, now);
-  const auto& page = resp.value;
+  if (!resp.ok()) return fail_bad_reply();
+  auto& page = resp.value;
+  page.changes.reserve(changes_json.size());
+  for (auto& el : changes_json) {
+    auto ch = take_change(el);
+    if (!ch.ok()) return fail_bad_reply();
+    page.changes.push_back(std::move(ch.value));
+  }
 
   const auto before = outbox_.entries();
   revert_optimistic();
@@ -646,6 +744,7 @@ void SyncClient::on_pull_reply(const HttpReply& r, Instant now) {
     }
     const std::int64_t key = max_page_key_ + 1;
     storage_.append_page(key, text, cursor_, changes);
+    last_change_at_ = now;
     index_page(key, page.changes);
     // Planning walks the whole index: not while a first sync streams full pages in (has_more).
     if (++pages_since_plan_ >= config_.compact_every_pages && !page.has_more) maybe_compact();
@@ -659,13 +758,24 @@ void SyncClient::on_pull_reply(const HttpReply& r, Instant now) {
   ++status_.pages_received;
   pull_wanted_ = page.has_more;
   if (!page.has_more) next_poll_at_ = now + config_.poll_interval_ms;
+  if (!prefetched.empty()) {
+    if (page.has_more && page.cursor == prefetched) {
+      // The next page is already on its way: still pulling, nothing to start at the next tick.
+      on_success(now);
+      in_flight_ = true;
+      status_.phase = SyncPhase::Pulling;
+      update_counts();
+      return;
+    }
+    ++request_seq_;   // asked with a cursor the parsed page contradicts: ignore that reply
+  }
   on_success(now);
 }
 
 void SyncClient::maybe_compact() {
   pages_since_plan_ = 0;
   compact_due_ = false;
-  if (compacting_ || pages_.size() < 2) return;
+  if (compacting_ || full_reload_wanted_ || pages_.size() < 2) return;
   auto plan = plan_compaction(pages_, config_.compaction);
   if (plan.empty()) return;
   compacting_ = true;
@@ -687,6 +797,30 @@ void SyncClient::maybe_compact() {
     update_counts();
   });
   update_counts();
+}
+
+std::size_t SyncClient::changes_after_snapshot() const {
+  const bool valid = have_snapshot_ && snapshot_.page_generation == page_generation_;
+  std::size_t n = 0;
+  for (const auto& p : pages_)
+    if (!valid || p.key > snapshot_.page_key) n += p.changes.size();
+  return n;
+}
+
+// Issue 5 cold start: the leader keeps a snapshot of the base replica in storage once enough stored
+// changes are not covered by one. Only while nothing is pending or unsaved — then the replica IS the
+// base (no optimistic write to leave out) — and not while pages still stream in, a read is out, a
+// compaction runs or every page must be read again.
+void SyncClient::maybe_snapshot(Instant now) {
+  if (!leader_ || loading_ || in_flight_ || compacting_ || full_reload_wanted_ || pull_wanted_ || !caught_up_) return;
+  if (!shadows_.empty() || !unsaved_.empty() || outbox_.pending_count() > 0) return;
+  if (now < last_change_at_ + config_.snapshot_quiet_ms) return;
+  if (changes_after_snapshot() < config_.snapshot_after_changes) return;
+  const SnapshotInfo info{max_page_key_, page_generation_};
+  storage_.write_snapshot(encode_snapshot(replica_, pages_, info), info, snapshot_format_tag());
+  snapshot_ = info;
+  have_snapshot_ = true;
+  ++status_.snapshots_written;
 }
 
 // R32: the user resolved one conflict (screens helper); the list is stored like any conflict change.

@@ -31,6 +31,7 @@
 
 #include "app/vm/local_replica.h"
 #include "app/vm/page_compaction.h"
+#include "app/vm/replica_snapshot.h"
 #include "core/model.h"
 #include "core/problem.h"
 #include "sync/backoff.h"
@@ -73,6 +74,10 @@ struct LoadRequest {
   std::int64_t after_page_key = 0;
   std::int64_t page_generation = -1;   // -1: load every page
   bool evidence = true;                // the bytes waiting for upload (only the syncing tab needs them)
+  // When every page would be read: the storage may answer with its snapshot (replica_snapshot.h)
+  // plus only the pages after it, if the snapshot carries this format tag and the current page
+  // generation. "" = never (after a snapshot turned out unreadable).
+  std::string snapshot_tag;
 };
 
 struct StoredPage {
@@ -84,6 +89,10 @@ struct StoredPage {
 struct StoredState {
   std::vector<StoredPage> pages;       // ascending key
   bool all_pages = true;               // false: only the pages after the requested key
+  // all_pages with a snapshot: `snapshot` stands for every page with key ≤ snapshot_page_key, and
+  // `pages` holds only the later ones. Empty: `pages` is everything.
+  std::string snapshot;
+  std::int64_t snapshot_page_key = 0;
   std::int64_t page_generation = 0;
   std::string cursor;
   // A pull has answered has_more=false since the pages were last cleared: the stored pages are the
@@ -135,6 +144,12 @@ struct ReplicaStorage {
   // Rewrites pages per the plan in one transaction over the page store only (the outbox is never
   // touched); bumps the page generation. done("") when committed, else the error (nothing changed).
   virtual void compact_pages(const CompactionPlan& plan, std::function<void(std::string error)> done) = 0;
+  // Replaces the snapshot (a cache of the pages with key ≤ info.page_key, replica_snapshot.h) unless
+  // the stored page generation moved meanwhile. Losing it is harmless: loads fall back to the pages.
+  // The default keeps none (a storage without snapshots still works, only slower to load).
+  virtual void write_snapshot(const std::string& bytes, const SnapshotInfo& info, const std::string& tag) {
+    (void)bytes; (void)info; (void)tag;
+  }
 };
 
 // ---- what the client shows ------------------------------------------------------------------
@@ -175,6 +190,8 @@ struct SyncStatus {
   std::size_t stored_pages = 0;       // page index size (compaction keeps it bounded)
   std::size_t stored_changes = 0;
   int compactions = 0;
+  bool snapshot_loaded = false;       // the last full read came from a snapshot (+ later pages)
+  int snapshots_written = 0;
 };
 
 struct SyncClientConfig {
@@ -188,6 +205,10 @@ struct SyncClientConfig {
   Instant follower_refresh_ms = 10'000;  // a following tab re-reads storage even without a message
   Instant storage_retry_ms = 3'000;   // an intent storage refused is written again after this
   int compact_every_pages = 4;        // plan a compaction after this many appended pages
+  // Write a replica snapshot once this many stored changes are not covered by one (and the
+  // replica has been quiet for snapshot_quiet_ms: a burst of pages is encoded once, not per page).
+  std::size_t snapshot_after_changes = 2000;
+  Instant snapshot_quiet_ms = 1000;
   CompactionPolicy compaction{};
   sync::BackoffPolicy backoff{};
 };
@@ -200,8 +221,11 @@ class SyncClient {
   SyncClient(const SyncClient&) = delete;
   SyncClient& operator=(const SyncClient&) = delete;
 
+  // What to ask storage for at startup (every page, or the snapshot and the pages after it).
+  LoadRequest startup_request() const;
   // Rebuilds replica + outbox from storage (startup). Returns problems for unreadable pages/outbox.
-  Problems restore(const StoredState& state, Instant now = 0);
+  // An unreadable snapshot is reported and every page is read again at the next tick.
+  Problems restore(StoredState state, Instant now = 0);
 
   // Several tabs (issue 5): only the leader (the tab holding the Web Lock) talks to the server; the
   // others follow storage. Becoming leader re-reads storage first (evidence included).
@@ -254,6 +278,7 @@ class SyncClient {
   void push(Instant now);
   void post_push(Instant now);
   void pull(Instant now);
+  void pull_from(const std::string& cursor, Instant now);
   void refresh(Instant now, bool then_push);
   void on_evidence_reply(const std::string& sha, const HttpReply& reply, Instant now);
   void on_push_reply(const HttpReply& reply, Instant now);
@@ -271,6 +296,9 @@ class SyncClient {
   LoadRequest incremental(bool evidence) const;
   void index_page(std::int64_t key, const std::vector<sync::Change>& changes);
   void maybe_compact();
+  void maybe_snapshot(Instant now);
+  std::size_t changes_after_snapshot() const;
+  bool absorb_snapshot(const StoredState& state, Problems& problems);
   void update_counts();
 
   SyncClientConfig config_;
@@ -296,6 +324,14 @@ class SyncClient {
   int pages_since_plan_ = 0;
   bool compacting_ = false;
   bool compact_due_ = false;
+
+  // The snapshot storage holds (as far as this tab knows): written by the leader while nothing is
+  // pending, so it holds base records only.
+  bool have_snapshot_ = false;
+  SnapshotInfo snapshot_;
+  bool snapshot_broken_ = false;      // one was unreadable: read every page, don't use snapshots
+  bool full_reload_wanted_ = false;   // the next read must be of every page (after a broken snapshot)
+  Instant last_change_at_ = 0;        // the replica's base last changed (pull page, load)
 
   SyncStatus status_;
   bool leader_ = true;
