@@ -305,8 +305,19 @@ EM_JS(void, js_idb_write_snapshot, (const char* db, const void* bytes, int size,
 // instead of the pages it covers.
 EM_JS(void, js_idb_load, (int req, const char* db, double after, double gen, int with_evidence, const char* snapshot_tag), {
   const I = Module.clIdb;
-  const tag = I.str(snapshot_tag);
-  I.transaction(I.str(db), ["pages", "meta", "outbox", "evidence"], "readonly").then(function (tx) {
+  const tag = I.str(snapshot_tag), name = I.str(db);
+  // The snapshot the shell read while the app loaded (web/shell.js), used once, and only if this
+  // transaction finds the same one stored (same tag, key and generation = same bytes).
+  const shell = window.closeloopEarlyIdb;
+  let earlyRead = Promise.resolve(null);
+  if (shell && shell.name === name && shell.snapshot) {
+    if (tag && gen < 0) earlyRead = shell.snapshot;
+    shell.snapshot = null;   // the startup load's alone: later loads read storage
+  }
+  earlyRead.catch(function () { return null; }).then(function (early) {
+    return I.transaction(name, ["pages", "meta", "outbox", "evidence"], "readonly").then(function (tx) { return { tx: tx, early: early }; });
+  }).then(function (got) {
+    const tx = got.tx, early = got.early;
     const out = { meta: {} };
     const meta = tx.objectStore("meta"), pages = tx.objectStore("pages");
     meta.get("page_gen").onsuccess = function (e) {
@@ -322,6 +333,12 @@ EM_JS(void, js_idb_load, (int req, const char* db, double after, double gen, int
       meta.get("snapshot_info").onsuccess = function (e2) {
         const info = e2.target.result;
         if (!info || info.tag !== tag || info.gen !== stored) { readPages(null); return; }
+        if (early && early.info && early.info.tag === info.tag && early.info.key === info.key && early.info.gen === info.gen) {
+          out.snapshot = early.bytes;
+          out.snapshotKey = info.key;
+          readPages(IDBKeyRange.lowerBound(info.key, true));
+          return;
+        }
         meta.get("snapshot").onsuccess = function (e3) {
           if (e3.target.result instanceof ArrayBuffer) { out.snapshot = e3.target.result; out.snapshotKey = info.key; }
         };

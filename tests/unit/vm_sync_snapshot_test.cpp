@@ -256,3 +256,55 @@ TEST_CASE("after a compaction the stored snapshot is stale, and the leader write
   CHECK(records_of(fresh->replica) == records_of(rig.replica));
   CHECK(index_of(*fresh->client) == index_of(*rig.client));
 }
+
+TEST_CASE("the next page is requested before the current one is processed, and the sync ends complete") {
+  SnapRig rig(25, 25);   // 5 pages of 10
+  rig.client->tick(rig.now);
+  REQUIRE(rig.transport.queue.size() == 1);
+  rig.transport.deliver();   // page 1 arrives: page 2 was asked for before page 1 was applied
+  CHECK(rig.transport.queue.size() == 1);
+  CHECK(rig.replica.customers().size() == 10);
+  CHECK(rig.client->status().phase == SyncPhase::Pulling);
+  rig.client->tick(rig.now);
+  CHECK(rig.transport.queue.size() == 1);   // no second request for the same page
+  while (rig.transport.deliver()) rig.client->tick(rig.now);
+  CHECK_FALSE(rig.client->status().first_sync);
+  CHECK(rig.replica.customers().size() == 25);
+  CHECK(rig.replica.activities().size() == 25);
+  CHECK(rig.client->status().records_received == 50);
+  std::size_t pulls = 0;
+  for (const auto& r : rig.server.request_log) pulls += r == "GET /api/v1/sync/pull";
+  CHECK(pulls == 5);   // one request per page: the last page (has_more=false) asks for nothing more
+}
+
+TEST_CASE("a page that can't be read drops the request made ahead for the next one") {
+  struct Scripted : SyncTransport {
+    std::vector<std::string> asked;
+    std::deque<HttpCallback> waiting;
+    void get(const std::string& path, HttpCallback done) override { asked.push_back(path); waiting.push_back(std::move(done)); }
+    void post_json(const std::string&, const std::string&, HttpCallback done) override { done({503, ""}); }
+    void put_bytes(const std::string&, const std::string&, const std::string&, HttpCallback done) override { done({503, ""}); }
+  } transport;
+  FakeStorage storage;
+  LocalReplica replica;
+  SyncClientConfig cfg;
+  cfg.client_id = "dev-1";
+  cfg.actor = {"rep1", Role::Rep, "t1"};
+  cfg.settings = default_settings();
+  SyncClient client(cfg, replica, transport, storage, [] { return 0.5; });
+  client.tick(1'000'000);
+  REQUIRE(transport.waiting.size() == 1);
+  // has_more and a cursor up front, then a change the wire reader refuses (no id).
+  auto first = std::move(transport.waiting.front());
+  transport.waiting.pop_front();
+  first({200, R"({"changes":[{"type":"customer","deleted":false,"version":1,"record":{}}],"cursor":"9","has_more":true,"last_mid":0})"});
+  REQUIRE(transport.asked.size() == 2);   // asked ahead with cursor 9 …
+  CHECK(transport.asked[1].find("cursor=9") != std::string::npos);
+  CHECK(client.status().last_error == "bad pull response");
+  CHECK(client.status().phase == SyncPhase::Idle);
+  auto ahead = std::move(transport.waiting.front());
+  transport.waiting.pop_front();
+  ahead({200, R"({"changes":[{"type":"customer","id":"c1","deleted":false,"version":1,"record":{"id":"c1"}}],"cursor":"10","has_more":false,"last_mid":0})"});
+  CHECK(replica.size() == 0);            // … and its reply is ignored: the page before it never applied
+  CHECK(client.cursor().empty());
+}

@@ -1,6 +1,7 @@
 #include "app/vm/sync_client.h"
 
 #include <algorithm>
+#include <array>
 #include <limits>
 #include <string_view>
 
@@ -46,11 +47,16 @@ std::string text_arg(const sync::Json& j, const char* key) {
   return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
-// The text of the top-level member `key` of the JSON object `body` ("" when absent). `body` has
-// already been parsed, so it is valid JSON; strings are skipped with their escapes. Issue 5: a pulled
-// page is stored as the server sent it — re-encoding 1,000 parsed changes only to store them cost
-// about as much as parsing them in wasm.
-std::string_view raw_member(std::string_view body, std::string_view key) {
+// The texts of the top-level members `keys` of the JSON object `body` ("" when absent), in one pass
+// (a pull page is 0.5 MB and its small members come after the changes). Strings are skipped with
+// their escapes; on text that is not valid JSON the views are meaningless (callers parse it too and
+// drop what they derived if the parse fails). Issue 5: a pulled page is stored as the server sent it
+// — re-encoding 1,000 parsed changes only to store them cost about as much as parsing them in wasm —
+// and the next page is requested from the cursor read here, before the parse.
+template <std::size_t N>
+std::array<std::string_view, N> raw_members(std::string_view body, const std::array<std::string_view, N>& keys) {
+  std::array<std::string_view, N> found{};
+  std::size_t missing = N;
   int depth = 0;
   std::size_t i = 0;
   const std::size_t n = body.size();
@@ -71,7 +77,11 @@ std::string_view raw_member(std::string_view body, std::string_view key) {
       const std::size_t end = skip_string(i);
       if (depth == 1) {
         const std::size_t colon = skip_ws(end);
-        if (colon < n && body[colon] == ':' && body.substr(i + 1, end - i - 2) == key) {
+        const std::string_view name = body.substr(i + 1, end - i - 2);
+        std::size_t which = N;
+        for (std::size_t w = 0; w < N; ++w)
+          if (found[w].empty() && name == keys[w]) which = w;
+        if (colon < n && body[colon] == ':' && which < N) {
           const std::size_t start = skip_ws(colon + 1);
           std::size_t k = start;
           int d = 0;
@@ -79,13 +89,19 @@ std::string_view raw_member(std::string_view body, std::string_view key) {
             const char v = body[k];
             if (v == '"') { k = skip_string(k); if (d == 0) break; continue; }
             if (v == '[' || v == '{') ++d;
-            else if (v == ']' || v == '}') { if (--d <= 0) { ++k; break; } }
+            else if (v == ']' || v == '}') {
+              if (d == 0) break;   // the object's own end after a scalar: not part of the value
+              if (--d == 0) { ++k; break; }
+            }
             else if (d == 0 && (v == ',')) break;
             ++k;
           }
           std::size_t stop = k;
           while (stop > start && (body[stop - 1] == ' ' || body[stop - 1] == '\n' || body[stop - 1] == '\r' || body[stop - 1] == '\t')) --stop;
-          return body.substr(start, stop - start);
+          found[which] = body.substr(start, stop - start);
+          if (--missing == 0) break;
+          i = k;   // on at depth 1, after the value
+          continue;
         }
       }
       i = end;
@@ -95,7 +111,7 @@ std::string_view raw_member(std::string_view body, std::string_view key) {
     else if (c == '}' || c == ']') --depth;
     ++i;
   }
-  return {};
+  return found;
 }
 
 // sync::change_from_json copies the record out of the parsed page (a deep copy of a JSON object per
@@ -681,10 +697,11 @@ void SyncClient::on_pull_reply(const HttpReply& r, Instant now) {
   // network prepare page n+1 while this tab parses, applies and stores page n (about a third of a
   // page's time). Cursor and has_more are read from the raw text; only with nothing to push (pushes
   // go first) and never on a reply that later turns out unreadable (the prefetch is then dropped).
+  const auto raw = raw_members<3>(r.body, {"changes", "cursor", "has_more"});
   std::string prefetched;
   if (leader_ && browser_online_ && evidence_.empty() && unsaved_.empty() && outbox_.pending_count() == 0 &&
-      raw_member(r.body, "has_more") == "true") {
-    const std::string_view cur = raw_member(r.body, "cursor");
+      raw[2] == "true") {
+    const std::string_view cur = raw[1];
     if (cur.size() >= 2 && cur.front() == '"' && cur.back() == '"' && cur.find('\\') == std::string_view::npos) {
       prefetched.assign(cur.substr(1, cur.size() - 2));
       pull_from(prefetched, now);
@@ -733,10 +750,10 @@ void SyncClient::on_pull_reply(const HttpReply& r, Instant now) {
   if (!page.changes.empty()) {
     // Stored as received (an array of wire Changes, what a load parses); re-encoded only if the
     // member can't be cut out of the body.
-    std::string_view raw = raw_member(r.body, "changes");
+    const std::string_view changes_text = raw[0];
     std::string text;
-    if (!raw.empty() && raw.front() == '[') {
-      text.assign(raw);
+    if (!changes_text.empty() && changes_text.front() == '[') {
+      text.assign(changes_text);
     } else {
       sync::Json arr = sync::Json::array();
       for (const auto& ch : page.changes) arr.push_back(sync::to_json(ch));
