@@ -24,7 +24,19 @@ async function keystroke(page, action) {
   await page.evaluate(() => window.closeloop.frameTimes.start());
   await action();
   await page.waitForTimeout(120);  // a typist's pause; the keystroke's frames run in it
-  return page.evaluate(() => window.closeloop.frameTimes.stop());
+  return page.evaluate(() => {
+    const t = window.closeloop.frameTimes.stop();
+    return { times: t, phases: window.closeloop.frameTimes.phases ? window.closeloop.frameTimes.phases() : [] };
+  });
+}
+
+// The slowest frame's split [size, input+NewFrame, screens, Render, WebGL, glyph uploads]
+// (src/platform/main_web.cpp), and which of the keystroke's frames it was.
+function split(r) {
+  if (!r.phases.length) return '';
+  const k = r.times.indexOf(Math.max(...r.times));
+  const ph = r.phases[k];
+  return '[' + ph.slice(0, 5).map((x) => x.toFixed(1)).join('/') + ' g' + ph[5] + `] #${k + 1}/${r.times.length}`;
 }
 
 async function typeOnce(page, context) {
@@ -35,9 +47,10 @@ async function typeOnce(page, context) {
   const perKey = [], all = [], counts = [], labels = [];
   let label = '';
   const record = async (action) => {
-    const frames = await keystroke(page, action);
+    const r = await keystroke(page, action);
+    const frames = r.times;
     all.push(...frames);
-    if (frames.length) { perKey.push(Math.max(...frames)); labels.push(`${label}:${Math.max(...frames).toFixed(1)}`); }
+    if (frames.length) { perKey.push(Math.max(...frames)); labels.push(`${label}:${Math.max(...frames).toFixed(1)}${split(r)}`); }
     const f = await page.evaluate(() => window.closeloop.field().list);
     counts.push(f.count);
   };
@@ -95,8 +108,8 @@ async function run({ page, context, n, runs }) {
     L.log(`search typing run ${i + 1}/${runs}: ${r.perKey.length} keystrokes, ${r.all.length} frames; per keystroke ` +
           `median ${L.median(r.perKey).toFixed(2)} ms, p95 ${L.quantile(r.perKey, 0.95).toFixed(2)} ms, max ${Math.max(...r.perKey).toFixed(2)} ms; ` +
           `all frames p95 ${L.quantile(r.all, 0.95).toFixed(2)} ms; list counts seen ${[...new Set(r.counts)].slice(0, 12).join(',')}`);
-    const slow = r.labels.map((l, k) => [l, r.perKey[k]]).sort((a, b) => b[1] - a[1]).slice(0, 6).map((x) => x[0]);
-    L.log(`search typing run ${i + 1}: slowest keystrokes (key:ms) ${slow.join(' ')}`);
+    const slow = r.labels.map((l, k) => [l, r.perKey[k]]).sort((a, b) => b[1] - a[1]).slice(0, 8).map((x) => x[0]);
+    L.log(`search typing run ${i + 1}: slowest keystrokes (key:ms[size/input/screens/render/webgl glyphs] #frame/frames) ${slow.join(' ')}`);
   }
   L.report(`search typing over ${n} customers: frame CPU p95 per keystroke`, L.median(p95Key), 'ms', '≤ 4 ms',
            `runs=${runs} keystrokes=${last.perKey.length} median=${L.median(medKey).toFixed(2)}ms max=${L.median(maxKey).toFixed(2)}ms`);

@@ -41,6 +41,12 @@ int g_fb_w = 0, g_fb_h = 0;
 bool g_interactive_marked = false;
 bool g_frame_log_on = false;
 std::vector<float> g_frame_log;        // ms per frame, in order, while recording
+// Where each recorded frame's time went (kFramePhases per frame, same order as g_frame_log): sizing,
+// input + NewFrame, the screens (app_draw), ImGui::Render, the WebGL calls — so a slow frame in a
+// benchmark can be attributed instead of guessed at; then how many texture rects (new glyphs) the
+// frame uploaded, because a result list full of never-drawn hanzi costs rasterising and uploading.
+constexpr int kFramePhases = 5;
+std::vector<float> g_phase_log;
 constexpr std::size_t kFrameLogMax = 100000;
 
 EM_JS(void, js_mark_interactive, (), {
@@ -79,6 +85,7 @@ app::FrameFacts measure() {
   const int fb_h = static_cast<int>(std::lround(css_h * f.pixel_ratio));
   if (fb_w != g_fb_w || fb_h != g_fb_h) {
     emscripten_set_canvas_element_size("#canvas", fb_w, fb_h);
+    frame_forget_last_drawn();  // resizing the backing store cleared the canvas
     g_fb_w = fb_w;
     g_fb_h = fb_h;
   }
@@ -95,6 +102,13 @@ EM_JS(void, js_install_frame_times, (), {
       const n = Module._cl_frame_log_size(), p = Module._cl_frame_log_data() >> 2;
       return Array.from(HEAPF32.subarray(p, p + n));
     },
+    // Per recorded frame: [size, input+NewFrame, screens, Render, WebGL] in ms, then the texture rects
+    // uploaded (new glyphs; 1000 = a whole texture) — after stop().
+    phases: function () {
+      const n = Module._cl_frame_log_size(), p = Module._cl_frame_phase_data() >> 2, k = 6, out = [];
+      for (let i = 0; i < n; i++) out.push(Array.from(HEAPF32.subarray(p + i * k, p + i * k + k)));
+      return out;
+    },
   };
 });
 
@@ -102,9 +116,11 @@ void frame() {
   if (g_in_frame) return;  // re-entrancy: focus() inside a frame fires events synchronously
   if (!fonts_ready()) return;
   const double t0 = now();
+  double tp[kFramePhases + 1] = {t0};
   const bool replica_in_memory = app::field_app() != nullptr;
   g_in_frame = true;
   const app::FrameFacts facts = measure();
+  tp[1] = now();
   ImGuiIO& io = ImGui::GetIO();
   io.DisplaySize = ImVec2(facts.width, facts.height);
   // 1.92: the framebuffer scale is also the font rasterizer density → sharp text without scaling.
@@ -119,19 +135,34 @@ void frame() {
   input_before_frame(t0);
   ImGui_ImplOpenGL3_NewFrame();
   ImGui::NewFrame();
+  tp[2] = now();
   app::app_draw(facts);
+  tp[3] = now();
   text_draw_preedit();
   ImGui::Render();
-  emscripten_webgl_make_context_current(g_gl);
-  glViewport(0, 0, g_fb_w, g_fb_h);
-  glClearColor(0.95f, 0.96f, 0.97f, 1.0f);
-  glClear(GL_COLOR_BUFFER_BIT);
-  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  tp[4] = now();
+  int tex_rects = 0;
+  if (ImDrawData* dd = ImGui::GetDrawData(); dd && dd->Textures)
+    for (ImTextureData* t : *dd->Textures)
+      if (t->Status != ImTextureStatus_OK) tex_rects += t->Status == ImTextureStatus_WantUpdates ? t->Updates.Size : 1000;
+  // A settle frame identical to the one on screen draws nothing (frame_dedup.cpp says why).
+  if (!frame_same_as_last_drawn(ImGui::GetDrawData(), g_fb_w, g_fb_h)) {
+    emscripten_webgl_make_context_current(g_gl);
+    glViewport(0, 0, g_fb_w, g_fb_h);
+    glClearColor(0.95f, 0.96f, 0.97f, 1.0f);
+    glClear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  }
   input_after_frame();
   g_in_frame = false;
   ++g_frames;
-  const double frame_ms = now() - t0;
-  if (g_frame_log_on && g_frame_log.size() < kFrameLogMax) g_frame_log.push_back(static_cast<float>(frame_ms));
+  tp[5] = now();
+  const double frame_ms = tp[5] - t0;
+  if (g_frame_log_on && g_frame_log.size() < kFrameLogMax) {
+    g_frame_log.push_back(static_cast<float>(frame_ms));
+    for (int k = 0; k < kFramePhases; ++k) g_phase_log.push_back(static_cast<float>(tp[k + 1] - tp[k]));
+    g_phase_log.push_back(static_cast<float>(tex_rects));
+  }
   if (replica_in_memory && !g_interactive_marked) {
     g_interactive_marked = true;
     js_mark_interactive();
@@ -218,10 +249,14 @@ EMSCRIPTEN_KEEPALIVE void cl_set_lang(const char* code) {
 // .stop() stops and returns the recorded frame CPU times in ms.
 EMSCRIPTEN_KEEPALIVE void cl_frame_log(int on) {
   dp::g_frame_log_on = on != 0;
-  if (on) dp::g_frame_log.clear();
+  if (on) {
+    dp::g_frame_log.clear();
+    dp::g_phase_log.clear();
+  }
 }
 EMSCRIPTEN_KEEPALIVE int cl_frame_log_size() { return static_cast<int>(dp::g_frame_log.size()); }
 EMSCRIPTEN_KEEPALIVE const float* cl_frame_log_data() { return dp::g_frame_log.data(); }
+EMSCRIPTEN_KEEPALIVE const float* cl_frame_phase_data() { return dp::g_phase_log.data(); }
 
 // window.closeloop.state(): the app's fields plus what only the platform knows.
 EMSCRIPTEN_KEEPALIVE const char* cl_state_json() {

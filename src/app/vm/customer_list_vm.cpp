@@ -1,9 +1,7 @@
 #include "app/vm/customer_list_vm.h"
 
-#include <string.h>
-
 #include <algorithm>
-#include <set>
+#include <iterator>
 
 #include "app/vm/search_key.h"
 
@@ -11,9 +9,10 @@ namespace cl::app {
 namespace {
 
 constexpr std::size_t kMaxSteps = 32;  // Backspace memory: one step per typed character
-// Keys built per refresh while nobody searches (about 2 ms in the browser): the second of frames
-// after a start warms all 50k before the rep has found the search box.
-constexpr std::size_t kWarmKeysPerRefresh = 1500;
+// Keys built (and indexed) per refresh while nobody searches: about 2 ms in the browser, so the
+// second of frames after a start warms all 50k before the rep has found the search box.
+constexpr std::size_t kWarmKeysPerRefresh = 1000;
+constexpr std::uint32_t kNoRank = ~0u;
 
 std::string region_of(const Customer& c) {
   auto it = c.tags.find("region");
@@ -22,15 +21,36 @@ std::string region_of(const Customer& c) {
 
 }  // namespace
 
+bool CustomerListVM::before(std::uint32_t a, std::uint32_t b) const {
+  // Most recently changed first (what a rep touched last is what they seek), then by id.
+  const Entry& x = entries_[a];
+  const Entry& y = entries_[b];
+  if (x.updated_at != y.updated_at) return x.updated_at > y.updated_at;
+  return x.id < y.id;
+}
+
+void CustomerListVM::count_facets(const Entry& e, int delta) {
+  if (!e.region.empty()) region_count_[e.region] += delta;
+  if (!e.owner_id.empty()) owner_count_[e.owner_id] += delta;
+  facets_dirty_ = true;
+}
+
 void CustomerListVM::rebuild(const LocalReplica& replica) {
   entries_.clear();
   slot_.clear();
+  index_.clear();
+  region_count_.clear();
+  owner_count_.clear();
   entries_.reserve(replica.customers().size());
   slot_.reserve(replica.customers().size());
   for (const auto& [id, c] : replica.customers()) {
     slot_[id] = static_cast<std::uint32_t>(entries_.size());
-    entries_.push_back({id, {}, c.meta.owner_id, region_of(c), c.meta.updated_at, true});
+    entries_.push_back({id, {}, c.meta.owner_id, region_of(c), c.meta.updated_at});
+    count_facets(entries_.back(), +1);
   }
+  moved_.clear();
+  resort_all_ = true;
+  stale_ = 0;
   keys_ready_ = false;  // built by warm_keys / the first search, not by a start that only lists
   warm_pos_ = 0;
   generation_ = replica.generation();
@@ -38,25 +58,30 @@ void CustomerListVM::rebuild(const LocalReplica& replica) {
   changed();
 }
 
+void CustomerListVM::set_key(std::uint32_t slot, const Customer& c) {
+  Entry& e = entries_[slot];
+  e.key = customer_search_key(c);
+  e.has_key = true;
+  // A slot indexed before keeps stale postings from its old key: its lists are no longer exact.
+  e.exact = !e.ever_indexed;
+  if (e.ever_indexed) ++stale_;
+  e.ever_indexed = true;
+  index_.add(slot, e.key);
+}
+
 void CustomerListVM::ensure_keys(const LocalReplica& replica) {
-  if (keys_ready_) return;
-  warm_pos_ = 0;
-  warm_keys(replica, entries_.size());
+  if (!keys_ready_) warm_keys(replica, entries_.size());
 }
 
 void CustomerListVM::warm_keys(const LocalReplica& replica, std::size_t budget) {
   if (keys_ready_) return;
   for (; warm_pos_ < entries_.size() && budget > 0; ++warm_pos_) {
-    Entry& e = entries_[warm_pos_];
-    if (e.has_key) continue;
-    const Customer* c = replica.customer(e.id);
-    e.key = c ? customer_search_key(*c) : std::string();
-    e.has_key = true;
+    const Entry& e = entries_[warm_pos_];
+    if (e.has_key || !e.live) continue;
+    if (const Customer* c = replica.customer(e.id)) set_key(static_cast<std::uint32_t>(warm_pos_), *c);
     --budget;
   }
-  if (warm_pos_ < entries_.size()) return;
-  keys_ready_ = true;
-  rebuild_arena();  // entries_ are sorted here (refresh sorts first): the arena is ready for a search
+  keys_ready_ = warm_pos_ == entries_.size();
 }
 
 void CustomerListVM::sync_from(const LocalReplica& replica) {
@@ -79,108 +104,92 @@ void CustomerListVM::sync_from(const LocalReplica& replica) {
     auto it = slot_.find(j.id);
     if (!c) {
       if (it != slot_.end() && entries_[it->second].live) {
-        entries_[it->second].live = false;
+        Entry& e = entries_[it->second];
+        e.live = false;
+        count_facets(e, -1);
+        moved_.push_back(it->second);
+        ++stale_;
         changed();
       }
       continue;
     }
-    Entry e{j.id, keys_ready_ ? customer_search_key(*c) : std::string(), c->meta.owner_id, region_of(*c),
-            c->meta.updated_at, true, keys_ready_};
+    // Keys exist for this slot already, or warming has passed it: build its key now.
+    const bool key_now = keys_ready_ || (it != slot_.end() && it->second < warm_pos_);
     if (it == slot_.end()) {
-      slot_[j.id] = static_cast<std::uint32_t>(entries_.size());
-      entries_.push_back(std::move(e));
+      const auto slot = static_cast<std::uint32_t>(entries_.size());
+      slot_[j.id] = slot;
+      entries_.push_back({j.id, {}, c->meta.owner_id, region_of(*c), c->meta.updated_at});
+      count_facets(entries_.back(), +1);
+      if (keys_ready_) set_key(slot, *c);
+      moved_.push_back(slot);
       changed();
       continue;
     }
-    Entry& old = entries_[it->second];
+    const std::uint32_t slot = it->second;
+    Entry& old = entries_[slot];
+    const std::string key = key_now ? customer_search_key(*c) : std::string();
     // The same record written again (a re-pulled page, an optimistic write rebased onto its own
-    // result): nothing the list shows or searches changed, so keep the order, hits and arena.
-    if (old.live && old.has_key == e.has_key && old.key == e.key && old.owner_id == e.owner_id &&
-        old.region == e.region && old.updated_at == e.updated_at)
+    // result): nothing the list shows or searches changed, so keep the order, hits and index.
+    if (old.live && old.has_key == key_now && old.key == key && old.owner_id == c->meta.owner_id &&
+        old.region == region_of(*c) && old.updated_at == c->meta.updated_at)
       continue;
-    old = std::move(e);
+    if (old.live) count_facets(old, -1);
+    if (!old.live || old.updated_at != c->meta.updated_at) moved_.push_back(slot);
+    old.live = true;
+    old.owner_id = c->meta.owner_id;
+    old.region = region_of(*c);
+    old.updated_at = c->meta.updated_at;
+    count_facets(old, +1);
+    if (key_now) {
+      if (!old.has_key || old.key != key) set_key(slot, *c);
+    } else {
+      old.has_key = false;  // warm_keys builds it when it gets here
+      old.key.clear();
+    }
     changed();
   }
+  // Many erased or re-indexed slots: start over (lists shrink back to exact, memory is returned).
+  if (stale_ > entries_.size() / 4 + 1000) rebuild(replica);
 }
 
-void CustomerListVM::sort_entries() {
-  // Drop erased entries, then most recently changed first (what a rep touched last is what they seek).
-  entries_.erase(std::remove_if(entries_.begin(), entries_.end(), [](const Entry& e) { return !e.live; }),
-                 entries_.end());
-  std::sort(entries_.begin(), entries_.end(), [](const Entry& a, const Entry& b) {
-    if (a.updated_at != b.updated_at) return a.updated_at > b.updated_at;
-    return a.id < b.id;
-  });
-  slot_.clear();
-  for (std::size_t i = 0; i < entries_.size(); ++i) slot_[entries_[i].id] = static_cast<std::uint32_t>(i);
-  order_dirty_ = false;
-  hits_dirty_ = arena_dirty_ = true;
-  warm_pos_ = 0;  // positions moved; entries that have keys are skipped quickly
-}
-
-void CustomerListVM::rebuild_arena() {
-  std::size_t bytes = 0;
-  for (const auto& e : entries_) bytes += e.key.size() + 1;
-  arena_.clear();
-  arena_.reserve(bytes);
-  arena_offsets_.clear();
-  arena_offsets_.reserve(entries_.size() + 1);
-  for (const auto& e : entries_) {
-    arena_offsets_.push_back(static_cast<std::uint32_t>(arena_.size()));
-    arena_ += e.key;
-    arena_.push_back('\x1e');
+void CustomerListVM::update_order() {
+  if (!resort_all_ && moved_.empty()) return;
+  if (resort_all_) {
+    order_.clear();
+    order_.reserve(entries_.size());
+    for (std::uint32_t s = 0; s < entries_.size(); ++s)
+      if (entries_[s].live) order_.push_back(s);
+    std::sort(order_.begin(), order_.end(), [this](std::uint32_t a, std::uint32_t b) { return before(a, b); });
+  } else {
+    // A few records changed: take them out, sort just them, merge them back (O(n), no 50k sort).
+    std::sort(moved_.begin(), moved_.end());
+    moved_.erase(std::unique(moved_.begin(), moved_.end()), moved_.end());
+    rank_.resize(entries_.size(), kNoRank);
+    for (std::uint32_t s : moved_) rank_[s] = kNoRank - 1;  // marks "moving"
+    order_.erase(std::remove_if(order_.begin(), order_.end(), [this](std::uint32_t s) { return rank_[s] == kNoRank - 1; }),
+                 order_.end());
+    std::vector<std::uint32_t> add;
+    for (std::uint32_t s : moved_)
+      if (entries_[s].live) add.push_back(s);
+    std::sort(add.begin(), add.end(), [this](std::uint32_t a, std::uint32_t b) { return before(a, b); });
+    std::vector<std::uint32_t> merged;
+    merged.reserve(order_.size() + add.size());
+    std::merge(order_.begin(), order_.end(), add.begin(), add.end(), std::back_inserter(merged),
+               [this](std::uint32_t a, std::uint32_t b) { return before(a, b); });
+    order_.swap(merged);
   }
-  arena_offsets_.push_back(static_cast<std::uint32_t>(arena_.size()));
-  arena_dirty_ = false;
+  rank_.assign(entries_.size(), kNoRank);
+  for (std::uint32_t r = 0; r < order_.size(); ++r) rank_[order_[r]] = r;
+  moved_.clear();
+  resort_all_ = false;
+  hits_dirty_ = true;
 }
 
-void CustomerListVM::full_scan(const LocalReplica& replica, const CustomerFilter& f, const std::string& norm) {
-  hits_.clear();
-  const bool need_record = !f.tag_group.empty();
-  auto accept_facets = [&](std::uint32_t i) {
-    const Entry& e = entries_[i];
-    return passes(e, need_record ? replica.customer(e.id) : nullptr, f);
-  };
-  if (norm.empty()) {
-    for (std::uint32_t i = 0; i < entries_.size(); ++i)
-      if (accept_facets(i)) hits_.push_back(i);
-    last_scan_ = ListScan::FacetsOnly;
-    return;
-  }
-  if (arena_dirty_) rebuild_arena();
-  const char* base = arena_.data();
-  std::size_t pos = 0;
-  while (pos < arena_.size()) {
-    const void* found = ::memmem(base + pos, arena_.size() - pos, norm.data(), norm.size());
-    if (!found) break;
-    const std::size_t at = static_cast<const char*>(found) - base;
-    // The entry holding this match; queries never contain the separators, so a match is inside one key.
-    auto it = std::upper_bound(arena_offsets_.begin(), arena_offsets_.end(), static_cast<std::uint32_t>(at));
-    const auto i = static_cast<std::uint32_t>((it - arena_offsets_.begin()) - 1);
-    if (accept_facets(i)) hits_.push_back(i);
-    pos = arena_offsets_[i + 1];  // next record
-  }
-  last_scan_ = ListScan::Full;
-}
-
-void CustomerListVM::narrow(const std::string& norm) {
-  // Typing one more character: the new hits are a subset of the old ones, and their facets passed
-  // already — only the text is checked, in the arena (hits are in arena order: a forward sweep).
-  if (arena_dirty_) rebuild_arena();
-  const char* base = arena_.data();
-  std::size_t out = 0;
-  for (std::uint32_t i : hits_) {
-    const std::uint32_t b = arena_offsets_[i], e = arena_offsets_[i + 1] - 1;  // without the separator
-    if (::memmem(base + b, e - b, norm.data(), norm.size()) != nullptr) hits_[out++] = i;
-  }
-  hits_.resize(out);
-  last_scan_ = ListScan::Narrowed;
-}
-
-bool CustomerListVM::passes(const Entry& e, const Customer* c, const CustomerFilter& f) const {
+bool CustomerListVM::passes(const Entry& e, const LocalReplica& replica, const CustomerFilter& f) const {
   if (!f.owner_id.empty() && e.owner_id != f.owner_id) return false;
   if (!f.region.empty() && e.region != f.region) return false;
   if (!f.tag_group.empty()) {
+    const Customer* c = replica.customer(e.id);
     if (!c) return false;
     auto it = c->tags.find(f.tag_group);
     if (it == c->tags.end() || (!f.tag_value.empty() && it->second != f.tag_value)) return false;
@@ -188,9 +197,79 @@ bool CustomerListVM::passes(const Entry& e, const Customer* c, const CustomerFil
   return true;
 }
 
+void CustomerListVM::index_scan(const LocalReplica& replica, const CustomerFilter& f, const QueryMatcher& match,
+                                const SearchIndex::Candidates& cand) {
+  // Matching slots set bits at their display rank; reading the bits in order gives the hits sorted
+  // without sorting (a list's slots are in no display order, and may repeat after edits).
+  marks_.assign((order_.size() + 63) / 64, 0);
+  if (cand.also_in) {
+    in_second_.assign((entries_.size() + 63) / 64, 0);
+    for (std::uint32_t s : *cand.also_in) in_second_[s >> 6] |= std::uint64_t{1} << (s & 63);
+  }
+  for (std::uint32_t s : *cand.slots) {
+    if (cand.also_in && !(in_second_[s >> 6] >> (s & 63) & 1)) continue;  // lacks one of the grams
+    const Entry& e = entries_[s];
+    if (!e.live) continue;
+    if (!(cand.exact && e.exact) && !match.in(e.key)) continue;
+    if (!passes(e, replica, f)) continue;
+    const std::uint32_t r = rank_[s];
+    marks_[r >> 6] |= std::uint64_t{1} << (r & 63);
+  }
+  hits_.clear();
+  for (std::size_t w = 0; w < marks_.size(); ++w)
+    for (std::uint64_t bits = marks_[w]; bits; bits &= bits - 1)
+      hits_.push_back(order_[w * 64 + static_cast<std::size_t>(__builtin_ctzll(bits))]);
+  last_used_index_ = true;
+}
+
+void CustomerListVM::full_scan(const LocalReplica& replica, const CustomerFilter& f, const std::string& norm) {
+  hits_.clear();
+  last_used_index_ = false;
+  if (norm.empty()) {
+    for (std::uint32_t s : order_)
+      if (passes(entries_[s], replica, f)) hits_.push_back(s);
+    last_scan_ = ListScan::FacetsOnly;
+    return;
+  }
+  last_scan_ = ListScan::Full;
+  const QueryMatcher match(norm);
+  if (const auto cand = index_.candidates(norm); cand.slots) {
+    index_scan(replica, f, match, cand);
+    return;
+  }
+  // A query the index can't take (bytes that aren't UTF-8): every key.
+  for (std::uint32_t s : order_)
+    if (match.in(entries_[s].key) && passes(entries_[s], replica, f)) hits_.push_back(s);
+}
+
+void CustomerListVM::narrow(const std::string& norm, const SearchIndex::Candidates& cand) {
+  // Typing one more character: the new hits are a subset of the old ones, and their facets passed
+  // already — only the text is checked. With many hits, a sieve of the slots in the query's two
+  // shortest posting lists drops most of them with a bit test before any substring search.
+  const bool sieve = cand.slots && hits_.size() > 256;
+  if (sieve) {
+    sieve_.assign((entries_.size() + 63) / 64, 0);
+    if (cand.also_in) {
+      in_second_.assign(sieve_.size(), 0);
+      for (std::uint32_t s : *cand.also_in) in_second_[s >> 6] |= std::uint64_t{1} << (s & 63);
+    }
+    for (std::uint32_t s : *cand.slots)
+      if (!cand.also_in || (in_second_[s >> 6] >> (s & 63) & 1)) sieve_[s >> 6] |= std::uint64_t{1} << (s & 63);
+  }
+  const QueryMatcher match(norm);
+  std::size_t out = 0;
+  for (std::uint32_t s : hits_) {
+    if (sieve && !(sieve_[s >> 6] >> (s & 63) & 1)) continue;
+    if (match.in(entries_[s].key)) hits_[out++] = s;
+  }
+  hits_.resize(out);
+  last_scan_ = ListScan::Narrowed;
+  last_used_index_ = false;
+}
+
 void CustomerListVM::refresh(const LocalReplica& replica, const CustomerFilter& filter) {
   sync_from(replica);
-  if (order_dirty_) sort_entries();
+  update_order();
   std::string norm = normalize_search_text(filter.query);
   const bool same_facets = filter.owner_id == last_filter_.owner_id && filter.region == last_filter_.region &&
                            filter.tag_group == last_filter_.tag_group && filter.tag_value == last_filter_.tag_value;
@@ -206,7 +285,15 @@ void CustomerListVM::refresh(const LocalReplica& replica, const CustomerFilter& 
   const bool extends = same_data && !last_query_norm_.empty() && norm.size() > last_query_norm_.size() &&
                        norm.find(last_query_norm_) != std::string::npos;
   if (extends) {
-    narrow(norm);
+    // The narrowed result is every customer passing the facets whose key holds the new query — the
+    // index gives the same set when its shortest list is shorter than the hits to re-check.
+    const auto cand = index_.candidates(norm);
+    if (cand.slots && cand.slots->size() < hits_.size()) {
+      index_scan(replica, filter, QueryMatcher(norm), cand);
+      last_scan_ = ListScan::Narrowed;
+    } else {
+      narrow(norm, cand);
+    }
   } else {
     // Backspace (or any edit back to an earlier query): the result typed through before, if any.
     auto back = std::find_if(steps_.rbegin(), steps_.rend(), [&](const Step& s) { return s.query == norm; });
@@ -214,6 +301,7 @@ void CustomerListVM::refresh(const LocalReplica& replica, const CustomerFilter& 
       hits_ = back->hits;
       steps_.erase(back.base(), steps_.end());
       last_scan_ = ListScan::Remembered;
+      last_used_index_ = false;
     } else {
       full_scan(replica, filter, norm);
       steps_.clear();
@@ -245,14 +333,12 @@ CustomerRow CustomerListVM::row(const LocalReplica& replica, std::size_t i) cons
 
 const std::vector<std::string>& CustomerListVM::regions() const {
   if (facets_dirty_) {
-    std::set<std::string_view> r, o;
-    for (const auto& e : entries_) {
-      if (!e.live) continue;
-      if (!e.region.empty()) r.insert(e.region);
-      if (!e.owner_id.empty()) o.insert(e.owner_id);
-    }
-    regions_.assign(r.begin(), r.end());
-    owners_.assign(o.begin(), o.end());
+    regions_.clear();
+    owners_.clear();
+    for (const auto& [v, n] : region_count_)
+      if (n > 0) regions_.push_back(v);
+    for (const auto& [v, n] : owner_count_)
+      if (n > 0) owners_.push_back(v);
     facets_dirty_ = false;
   }
   return regions_;

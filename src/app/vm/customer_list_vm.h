@@ -2,22 +2,29 @@
 // region (R7's filters), fast enough for a 50k-customer replica on a tablet (issue 5: frame CPU p95
 // ≤ 4 ms while typing):
 //   - search keys are normalised once per record (search_key.h), kept up to date from the replica's
-//     journal, and built lazily — a few thousand per refresh while the query is empty (the frames
-//     after a start), so neither the cold start nor the first keystroke pays for 50k at once;
-//   - all keys live in one contiguous arena, so a full scan is one memmem sweep;
-//   - a query that extends the previous one only rescans the previous hits (in the arena), and
-//     deleting characters (Backspace) returns the earlier, remembered result without a scan;
+//     journal, and built lazily — a slice per refresh while the query is empty (the frames after a
+//     start), so neither the cold start nor the first keystroke pays for 50k at once;
+//   - each key goes into an inverted index (search_index.h) as it is built, so a new query costs what
+//     its shortest posting list costs (a few thousand customers for a hanzi), not a sweep of all keys;
+//   - a query that extends the previous one narrows the previous hits (or uses the index when its
+//     list is shorter than the hits), and deleting characters (Backspace) returns the earlier,
+//     remembered result without a scan;
+//   - records keep a stable slot; the display order is a separate permutation patched in place when a
+//     few records change (a sync landing between keystrokes), not a re-sort of 50k records;
 //   - a record re-written with the same visible fields (a re-pulled page, a rebase) changes nothing,
-//     so background sync doesn't force rescans or re-sorts while the rep types;
-//   - the filter drop-downs' values (regions, owners) are cached until an entry changes.
+//     so background sync doesn't force rescans while the rep types;
+//   - the filter drop-downs' values (regions, owners) are counted incrementally.
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "app/vm/local_replica.h"
+#include "app/vm/search_index.h"
+#include "app/vm/search_key.h"
 
 namespace cl::app {
 
@@ -44,15 +51,16 @@ class CustomerListVM {
   void refresh(const LocalReplica& replica, const CustomerFilter& filter);
 
   std::size_t count() const { return hits_.size(); }
-  std::size_t total() const { return entries_.size(); }
+  std::size_t total() const { return order_.size(); }
   CustomerRow row(const LocalReplica& replica, std::size_t i) const;  // i < count(); for the clipper
   const Id& id_at(std::size_t i) const { return entries_[hits_[i]].id; }
 
-  // Distinct values for the filter drop-downs (sorted), cached until an entry changes.
+  // Distinct values for the filter drop-downs (sorted), kept up to date incrementally.
   const std::vector<std::string>& regions() const;
   const std::vector<std::string>& owners() const;
 
   ListScan last_scan() const { return last_scan_; }
+  bool last_used_index() const { return last_used_index_; }  // the last scan read posting lists
   bool keys_ready() const { return keys_ready_; }
 
  private:
@@ -61,8 +69,10 @@ class CustomerListVM {
     std::string key;          // normalised search key ("" until keys are built)
     std::string owner_id, region;
     Instant updated_at = 0;
-    bool live = true;         // false once erased from the replica (dropped at the next sort)
+    bool live = true;         // false once erased from the replica
     bool has_key = false;
+    bool ever_indexed = false;
+    bool exact = false;       // indexed once, with the current key: its posting lists are exact
   };
   // A remembered result: the hits for a query the current one was typed from (Backspace returns here).
   struct Step {
@@ -73,32 +83,41 @@ class CustomerListVM {
   void rebuild(const LocalReplica& replica);
   void ensure_keys(const LocalReplica& replica);
   void warm_keys(const LocalReplica& replica, std::size_t budget);
-  void sort_entries();
-  void rebuild_arena();
+  void set_key(std::uint32_t slot, const Customer& c);
+  void update_order();
+  bool before(std::uint32_t a, std::uint32_t b) const;
   void full_scan(const LocalReplica& replica, const CustomerFilter& f, const std::string& norm);
-  void narrow(const std::string& norm);
-  bool passes(const Entry& e, const Customer* c, const CustomerFilter& f) const;
-  void changed() { hits_dirty_ = order_dirty_ = arena_dirty_ = facets_dirty_ = true; }
+  void index_scan(const LocalReplica& replica, const CustomerFilter& f, const QueryMatcher& match,
+                  const SearchIndex::Candidates& cand);
+  void narrow(const std::string& norm, const SearchIndex::Candidates& cand);
+  bool passes(const Entry& e, const LocalReplica& replica, const CustomerFilter& f) const;
+  void count_facets(const Entry& e, int delta);
+  void changed() { hits_dirty_ = facets_dirty_ = true; }
 
-  std::vector<Entry> entries_;
-  std::unordered_map<Id, std::uint32_t> slot_;  // id -> index into entries_
-  std::vector<std::uint32_t> hits_;             // indexes into entries_, in display order
-  // All keys in display order in one buffer ('\x1e' between records), so a full scan is one memmem
-  // sweep over contiguous memory instead of 50k pointer chases.
-  std::string arena_;
-  std::vector<std::uint32_t> arena_offsets_;    // start of entry i's key in arena_ (+ one past the end)
-  bool keys_ready_ = false;                       // every entry has its key
-  std::size_t warm_pos_ = 0;                      // warm_keys' progress through entries_
-  bool arena_dirty_ = true;
+  std::vector<Entry> entries_;                  // by slot; slots are never reused or moved
+  std::unordered_map<Id, std::uint32_t> slot_;  // id -> slot
+  std::vector<std::uint32_t> order_;            // live slots, most recently changed first
+  std::vector<std::uint32_t> rank_;             // slot -> position in order_
+  std::vector<std::uint32_t> moved_;            // slots to re-place in order_ (new, re-timed, erased)
+  bool resort_all_ = true;
+  std::vector<std::uint32_t> hits_;             // slots, in display order
+  std::vector<std::uint64_t> marks_;            // index scans: matching ranks as bits
+  std::vector<std::uint64_t> in_second_;        // index scans: slots in the second-shortest list
+  std::vector<std::uint64_t> sieve_;            // narrowing: slots in both shortest lists
+  SearchIndex index_;
+  std::size_t stale_ = 0;                         // erased or re-indexed slots (compaction trigger)
+  bool keys_ready_ = false;                       // every live entry has its key, in the index
+  std::size_t warm_pos_ = 0;                      // warm_keys' progress through the slots
   std::uint64_t generation_ = ~0ull;
   std::size_t journal_pos_ = 0;
   std::uint64_t seen_revision_ = ~0ull;
-  bool order_dirty_ = true;
   bool hits_dirty_ = true;
   CustomerFilter last_filter_;
   std::string last_query_norm_;
   std::vector<Step> steps_;                      // queries typed since the last full scan, oldest first
   ListScan last_scan_ = ListScan::None;
+  bool last_used_index_ = false;
+  std::map<std::string, int> region_count_, owner_count_;
   mutable bool facets_dirty_ = true;
   mutable std::vector<std::string> regions_, owners_;
 };

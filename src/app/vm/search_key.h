@@ -33,4 +33,18 @@ inline bool search_key_matches(std::string_view key, std::string_view normalized
          ::memmem(key.data(), key.size(), normalized_query.data(), normalized_query.size()) != nullptr;
 }
 
+// A normalised query prepared once per keystroke and tested against thousands of keys. memmem
+// prepares the needle on every call (musl's two-way search for needles over 4 bytes — two hanzi —
+// costs ~0.4 µs per short key in wasm, 1.6 ms for 4k keys); Horspool's shift table is built once,
+// and on UTF-8 it skips well: the needle's last byte is a continuation byte, rarer than lead bytes.
+class QueryMatcher {
+ public:
+  explicit QueryMatcher(std::string_view normalized_query);
+  bool in(std::string_view key) const;  // true when the query occurs in the key ("" occurs everywhere)
+
+ private:
+  std::string needle_;
+  unsigned char shift_[256] = {};
+};
+
 }  // namespace cl::app
