@@ -39,13 +39,14 @@ void CustomerListVM::rebuild(const LocalReplica& replica) {
   entries_.clear();
   slot_.clear();
   index_.clear();
+  keys_.clear();
   region_count_.clear();
   owner_count_.clear();
   entries_.reserve(replica.customers().size());
   slot_.reserve(replica.customers().size());
   for (const auto& [id, c] : replica.customers()) {
     slot_[id] = static_cast<std::uint32_t>(entries_.size());
-    entries_.push_back({id, {}, c.meta.owner_id, region_of(c), c.meta.updated_at});
+    entries_.push_back({id, c.meta.owner_id, region_of(c), c.meta.updated_at});
     count_facets(entries_.back(), +1);
   }
   moved_.clear();
@@ -58,15 +59,17 @@ void CustomerListVM::rebuild(const LocalReplica& replica) {
   changed();
 }
 
-void CustomerListVM::set_key(std::uint32_t slot, const Customer& c) {
+void CustomerListVM::set_key(std::uint32_t slot, std::string_view key) {
   Entry& e = entries_[slot];
-  e.key = customer_search_key(c);
+  e.key_at = static_cast<std::uint32_t>(keys_.size());
+  e.key_len = static_cast<std::uint32_t>(key.size());
+  keys_.append(key);
   e.has_key = true;
   // A slot indexed before keeps stale postings from its old key: its lists are no longer exact.
   e.exact = !e.ever_indexed;
   if (e.ever_indexed) ++stale_;
   e.ever_indexed = true;
-  index_.add(slot, e.key);
+  index_.add(slot, key);
 }
 
 void CustomerListVM::ensure_keys(const LocalReplica& replica) {
@@ -78,7 +81,7 @@ void CustomerListVM::warm_keys(const LocalReplica& replica, std::size_t budget) 
   for (; warm_pos_ < entries_.size() && budget > 0; ++warm_pos_) {
     const Entry& e = entries_[warm_pos_];
     if (e.has_key || !e.live) continue;
-    if (const Customer* c = replica.customer(e.id)) set_key(static_cast<std::uint32_t>(warm_pos_), *c);
+    if (const Customer* c = replica.customer(e.id)) set_key(static_cast<std::uint32_t>(warm_pos_), customer_search_key(*c));
     --budget;
   }
   keys_ready_ = warm_pos_ == entries_.size();
@@ -118,9 +121,9 @@ void CustomerListVM::sync_from(const LocalReplica& replica) {
     if (it == slot_.end()) {
       const auto slot = static_cast<std::uint32_t>(entries_.size());
       slot_[j.id] = slot;
-      entries_.push_back({j.id, {}, c->meta.owner_id, region_of(*c), c->meta.updated_at});
+      entries_.push_back({j.id, c->meta.owner_id, region_of(*c), c->meta.updated_at});
       count_facets(entries_.back(), +1);
-      if (keys_ready_) set_key(slot, *c);
+      if (keys_ready_) set_key(slot, customer_search_key(*c));
       moved_.push_back(slot);
       changed();
       continue;
@@ -130,7 +133,7 @@ void CustomerListVM::sync_from(const LocalReplica& replica) {
     const std::string key = key_now ? customer_search_key(*c) : std::string();
     // The same record written again (a re-pulled page, an optimistic write rebased onto its own
     // result): nothing the list shows or searches changed, so keep the order, hits and index.
-    if (old.live && old.has_key == key_now && old.key == key && old.owner_id == c->meta.owner_id &&
+    if (old.live && old.has_key == key_now && key_of(old) == key && old.owner_id == c->meta.owner_id &&
         old.region == region_of(*c) && old.updated_at == c->meta.updated_at)
       continue;
     if (old.live) count_facets(old, -1);
@@ -141,10 +144,10 @@ void CustomerListVM::sync_from(const LocalReplica& replica) {
     old.updated_at = c->meta.updated_at;
     count_facets(old, +1);
     if (key_now) {
-      if (!old.has_key || old.key != key) set_key(slot, *c);
+      if (!old.has_key || key_of(old) != key) set_key(slot, key);
     } else {
       old.has_key = false;  // warm_keys builds it when it gets here
-      old.key.clear();
+      old.key_len = 0;
     }
     changed();
   }
@@ -210,7 +213,7 @@ void CustomerListVM::index_scan(const LocalReplica& replica, const CustomerFilte
     if (cand.also_in && !(in_second_[s >> 6] >> (s & 63) & 1)) continue;  // lacks one of the grams
     const Entry& e = entries_[s];
     if (!e.live) continue;
-    if (!(cand.exact && e.exact) && !match.in(e.key)) continue;
+    if (!(cand.exact && e.exact) && !match.in(key_of(e))) continue;
     if (!passes(e, replica, f)) continue;
     const std::uint32_t r = rank_[s];
     marks_[r >> 6] |= std::uint64_t{1} << (r & 63);
@@ -239,7 +242,7 @@ void CustomerListVM::full_scan(const LocalReplica& replica, const CustomerFilter
   }
   // A query the index can't take (bytes that aren't UTF-8): every key.
   for (std::uint32_t s : order_)
-    if (match.in(entries_[s].key) && passes(entries_[s], replica, f)) hits_.push_back(s);
+    if (match.in(key_of(entries_[s])) && passes(entries_[s], replica, f)) hits_.push_back(s);
 }
 
 void CustomerListVM::narrow(const std::string& norm, const SearchIndex::Candidates& cand) {
@@ -260,7 +263,7 @@ void CustomerListVM::narrow(const std::string& norm, const SearchIndex::Candidat
   std::size_t out = 0;
   for (std::uint32_t s : hits_) {
     if (sieve && !(sieve_[s >> 6] >> (s & 63) & 1)) continue;
-    if (match.in(entries_[s].key)) hits_[out++] = s;
+    if (match.in(key_of(entries_[s]))) hits_[out++] = s;
   }
   hits_.resize(out);
   last_scan_ = ListScan::Narrowed;
@@ -286,9 +289,10 @@ void CustomerListVM::refresh(const LocalReplica& replica, const CustomerFilter& 
                        norm.find(last_query_norm_) != std::string::npos;
   if (extends) {
     // The narrowed result is every customer passing the facets whose key holds the new query — the
-    // index gives the same set when its shortest list is shorter than the hits to re-check.
+    // index gives the same set. It reads keys in slot order (the arena's), the hits come in display
+    // order (a cache miss per key), so the index wins until its list is twice the hits.
     const auto cand = index_.candidates(norm);
-    if (cand.slots && cand.slots->size() < hits_.size()) {
+    if (cand.slots && cand.slots->size() < 2 * hits_.size()) {
       index_scan(replica, filter, QueryMatcher(norm), cand);
       last_scan_ = ListScan::Narrowed;
     } else {

@@ -95,7 +95,7 @@ std::string customer_search_key(const Customer& c) {
 
 QueryMatcher::QueryMatcher(std::string_view normalized_query) : needle_(normalized_query) {
   const std::size_t m = needle_.size();
-  if (m < 2 || m > 255) return;  // memchr / memmem handle these
+  if (m <= kShortNeedle || m > 255) return;  // memchr / memmem handle these
   for (auto& s : shift_) s = static_cast<unsigned char>(m);
   for (std::size_t i = 0; i + 1 < m; ++i) shift_[static_cast<unsigned char>(needle_[i])] = static_cast<unsigned char>(m - 1 - i);
 }
@@ -105,7 +105,7 @@ bool QueryMatcher::in(std::string_view key) const {
   if (m == 0) return true;
   if (m > n) return false;
   if (m == 1) return ::memchr(key.data(), needle_[0], n) != nullptr;
-  if (m > 255) return ::memmem(key.data(), n, needle_.data(), m) != nullptr;
+  if (m <= kShortNeedle || m > 255) return ::memmem(key.data(), n, needle_.data(), m) != nullptr;
   const auto* h = reinterpret_cast<const unsigned char*>(key.data());
   const auto* nd = reinterpret_cast<const unsigned char*>(needle_.data());
   const unsigned char last = nd[m - 1];
