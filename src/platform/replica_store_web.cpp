@@ -306,84 +306,98 @@ EM_JS(void, js_idb_write_snapshot, (const char* db, const void* bytes, int size,
 EM_JS(void, js_idb_load, (int req, const char* db, double after, double gen, int with_evidence, const char* snapshot_tag), {
   const I = Module.clIdb;
   const tag = I.str(snapshot_tag), name = I.str(db);
-  // The snapshot the shell read while the app loaded (web/shell.js), used once, and only if this
-  // transaction finds the same one stored (same tag, key and generation = same bytes).
+  // The snapshot the shell started reading while the app loaded (web/shell.js): the startup load's
+  // alone. This transaction runs meanwhile without reading the bytes itself; once both are done the
+  // shell's bytes are used if they carry the tag, key and generation this transaction found stored
+  // (same info = same records). Otherwise — another tab replaced the snapshot in between — the whole
+  // load runs again from storage alone, so pages and snapshot always come from one consistent view.
   const shell = window.closeloopEarlyIdb;
-  let earlyRead = Promise.resolve(null);
+  let early = null;
   if (shell && shell.name === name && shell.snapshot) {
-    if (tag && gen < 0) earlyRead = shell.snapshot;
-    shell.snapshot = null;   // the startup load's alone: later loads read storage
+    if (tag && gen < 0) early = shell.snapshot.catch(function () { return null; });
+    shell.snapshot = null;
   }
-  earlyRead.catch(function () { return null; }).then(function (early) {
-    return I.transaction(name, ["pages", "meta", "outbox", "evidence"], "readonly").then(function (tx) { return { tx: tx, early: early }; });
-  }).then(function (got) {
-    const tx = got.tx, early = got.early;
-    const out = { meta: {} };
-    const meta = tx.objectStore("meta"), pages = tx.objectStore("pages");
-    meta.get("page_gen").onsuccess = function (e) {
-      const stored = e.target.result || 0;
-      out.meta.page_generation = stored;
-      out.meta.all_pages = gen < 0 || gen !== stored;
-      function readPages(range) {
-        pages.getAll(range).onsuccess = function (e2) { out.pages = e2.target.result; };
-        pages.getAllKeys(range).onsuccess = function (e2) { out.keys = e2.target.result; };
-      }
-      if (!out.meta.all_pages) { readPages(IDBKeyRange.lowerBound(after, true)); return; }
-      if (!tag) { readPages(null); return; }
-      meta.get("snapshot_info").onsuccess = function (e2) {
-        const info = e2.target.result;
-        if (!info || info.tag !== tag || info.gen !== stored) { readPages(null); return; }
-        if (early && early.info && early.info.tag === info.tag && early.info.key === info.key && early.info.gen === info.gen) {
-          out.snapshot = early.bytes;
-          out.snapshotKey = info.key;
-          readPages(IDBKeyRange.lowerBound(info.key, true));
-          return;
+  function failed(e) { I.withString(I.errText(e), function (m) { Module._cl_idb_loaded_done(req, 0, 0, 0, m); }); }
+  function deliver(out) {
+    if (out.snapshot) {
+      // Straight into the C++ string that keeps it (one 20 MB copy, not two).
+      const n = out.snapshot.byteLength;
+      const p = Module._cl_idb_snapshot_buffer(req, n, out.snapshotKey);
+      if (p) HEAPU8.set(new Uint8Array(out.snapshot), p);
+    }
+    (out.pages || []).forEach(function (p, i) {
+      I.withString(typeof p === "string" ? p : "[]", function (ptr) { Module._cl_idb_loaded_page(req, out.keys[i], ptr); });
+    });
+    (out.evidence || []).forEach(function (ev) {
+      const n = ev.bytes.length, p = _malloc(Math.max(1, n));
+      HEAPU8.set(ev.bytes, p);
+      Module.ccall("cl_idb_loaded_evidence", null, ["number", "string", "string", "string", "number", "number"],
+                   [req, ev.sha256, ev.file_name || "", ev.mime_type || "", p, n]);
+      _free(p);
+    });
+    I.withString(JSON.stringify(out.meta), function (m) {
+      I.withString(JSON.stringify(out.outbox || []), function (o) {
+        I.withString(out.conflicts, function (c) { Module._cl_idb_loaded_done(req, m, o, c, 0); });
+      });
+    });
+  }
+  function attempt(early) {
+    I.transaction(name, ["pages", "meta", "outbox", "evidence"], "readonly").then(function (tx) {
+      const out = { meta: {} };
+      const meta = tx.objectStore("meta"), pages = tx.objectStore("pages");
+      meta.get("page_gen").onsuccess = function (e) {
+        const stored = e.target.result || 0;
+        out.meta.page_generation = stored;
+        out.meta.all_pages = gen < 0 || gen !== stored;
+        function readPages(range) {
+          pages.getAll(range).onsuccess = function (e2) { out.pages = e2.target.result; };
+          pages.getAllKeys(range).onsuccess = function (e2) { out.keys = e2.target.result; };
         }
-        meta.get("snapshot").onsuccess = function (e3) {
-          if (e3.target.result instanceof ArrayBuffer) { out.snapshot = e3.target.result; out.snapshotKey = info.key; }
-        };
-        // Requests on one store complete in order: by now we know whether the bytes are there.
-        meta.get("snapshot_info").onsuccess = function () {
-          readPages(out.snapshot ? IDBKeyRange.lowerBound(info.key, true) : null);
+        if (!out.meta.all_pages) { readPages(IDBKeyRange.lowerBound(after, true)); return; }
+        if (!tag) { readPages(null); return; }
+        meta.get("snapshot_info").onsuccess = function (e2) {
+          const info = e2.target.result;
+          if (!info || info.tag !== tag || info.gen !== stored) { readPages(null); return; }
+          out.snapshotKey = info.key;
+          if (early) {   // the shell's read brings the bytes (checked in oncomplete)
+            out.snapshotInfo = info;
+            readPages(IDBKeyRange.lowerBound(info.key, true));
+            return;
+          }
+          meta.get("snapshot").onsuccess = function (e3) {
+            if (e3.target.result instanceof ArrayBuffer) out.snapshot = e3.target.result;
+          };
+          // Requests on one store complete in order: by now we know whether the bytes are there.
+          meta.get("snapshot_info").onsuccess = function () {
+            readPages(out.snapshot ? IDBKeyRange.lowerBound(info.key, true) : null);
+          };
         };
       };
-    };
-    meta.get("cursor").onsuccess = function (e) { out.meta.cursor = e.target.result || ""; };
-    meta.get("caught_up").onsuccess = function (e) { out.meta.caught_up = e.target.result === true; };
-    meta.get("last_mid").onsuccess = function (e) { out.meta.last_mid = e.target.result || 0; };
-    meta.get("conflicts").onsuccess = function (e) { out.conflicts = e.target.result || ""; };
-    tx.objectStore("outbox").getAll().onsuccess = function (e) { out.outbox = e.target.result; };
-    const evs = tx.objectStore("evidence");
-    if (with_evidence) evs.getAll().onsuccess = function (e) { out.evidence = e.target.result; };
-    evs.getAllKeys().onsuccess = function (e) { out.meta.evidence_shas = e.target.result; };
-    out.meta.evidence_loaded = !!with_evidence;
-    tx.oncomplete = function () {
-      if (out.snapshot) {
-        const n = out.snapshot.byteLength, p = _malloc(Math.max(1, n));
-        HEAPU8.set(new Uint8Array(out.snapshot), p);
-        Module._cl_idb_loaded_snapshot(req, p, n, out.snapshotKey);
-        _free(p);
-      }
-      (out.pages || []).forEach(function (p, i) {
-        I.withString(typeof p === "string" ? p : "[]", function (ptr) { Module._cl_idb_loaded_page(req, out.keys[i], ptr); });
-      });
-      (out.evidence || []).forEach(function (ev) {
-        const n = ev.bytes.length, p = _malloc(Math.max(1, n));
-        HEAPU8.set(ev.bytes, p);
-        Module.ccall("cl_idb_loaded_evidence", null, ["number", "string", "string", "string", "number", "number"],
-                     [req, ev.sha256, ev.file_name || "", ev.mime_type || "", p, n]);
-        _free(p);
-      });
-      I.withString(JSON.stringify(out.meta), function (m) {
-        I.withString(JSON.stringify(out.outbox || []), function (o) {
-          I.withString(out.conflicts, function (c) { Module._cl_idb_loaded_done(req, m, o, c, 0); });
+      meta.get("cursor").onsuccess = function (e) { out.meta.cursor = e.target.result || ""; };
+      meta.get("caught_up").onsuccess = function (e) { out.meta.caught_up = e.target.result === true; };
+      meta.get("last_mid").onsuccess = function (e) { out.meta.last_mid = e.target.result || 0; };
+      meta.get("conflicts").onsuccess = function (e) { out.conflicts = e.target.result || ""; };
+      tx.objectStore("outbox").getAll().onsuccess = function (e) { out.outbox = e.target.result; };
+      const evs = tx.objectStore("evidence");
+      if (with_evidence) evs.getAll().onsuccess = function (e) { out.evidence = e.target.result; };
+      evs.getAllKeys().onsuccess = function (e) { out.meta.evidence_shas = e.target.result; };
+      out.meta.evidence_loaded = !!with_evidence;
+      tx.oncomplete = function () {
+        if (!out.snapshotInfo) { deliver(out); return; }
+        early.then(function (got) {
+          const i = got && got.info, want = out.snapshotInfo;
+          if (i && i.tag === want.tag && i.key === want.key && i.gen === want.gen && got.bytes instanceof ArrayBuffer) {
+            out.snapshot = got.bytes;
+            deliver(out);
+          } else {
+            attempt(null);
+          }
         });
-      });
-    };
-    tx.onabort = function () { I.withString(I.errText(tx.error), function (m) { Module._cl_idb_loaded_done(req, 0, 0, 0, m); }); };
-  }).catch(function (e) {
-    I.withString(I.errText(e), function (m) { Module._cl_idb_loaded_done(req, 0, 0, 0, m); });
-  });
+      };
+      tx.onabort = function () { failed(tx.error); };
+    }).catch(failed);
+  }
+  attempt(early);
 });
 
 EM_JS(void, js_idb_delete, (const char* db), {
@@ -562,11 +576,13 @@ EMSCRIPTEN_KEEPALIVE void cl_idb_loaded_page(int req, double key, const char* ch
     it->second.state.pages.push_back({static_cast<std::int64_t>(key), changes_json});
 }
 
-EMSCRIPTEN_KEEPALIVE void cl_idb_loaded_snapshot(int req, const char* bytes, int size, double key) {
+// The load's snapshot: JS copies the bytes into the returned buffer (nullptr: no such load).
+EMSCRIPTEN_KEEPALIVE char* cl_idb_snapshot_buffer(int req, int size, double key) {
   auto it = g_loads.find(req);
-  if (it == g_loads.end()) return;
-  it->second.state.snapshot.assign(bytes, static_cast<std::size_t>(size));
+  if (it == g_loads.end() || size <= 0) return nullptr;
+  it->second.state.snapshot.resize(static_cast<std::size_t>(size));
   it->second.state.snapshot_page_key = static_cast<std::int64_t>(key);
+  return it->second.state.snapshot.data();
 }
 
 EMSCRIPTEN_KEEPALIVE void cl_idb_loaded_evidence(int req, const char* sha, const char* name, const char* mime,

@@ -147,3 +147,80 @@ test('after the first sync the replica holds what the server holds, and a reload
     await context.close();
   }
 });
+
+// Issue 5 cold start: the app keeps a binary snapshot of the replica in IndexedDB (meta "snapshot" +
+// "snapshot_info", src/app/vm/replica_snapshot.h) and a reload reads it instead of the JSON pages —
+// through the shell's early read (web/shell.js) as a returning user does. It must hold exactly what
+// the pages hold; one from another build (tag) is ignored; a corrupt one falls back to the pages.
+async function editSnapshot(page, userId, how) {
+  return page.evaluate(({ name, how }) => new Promise((resolve, reject) => {
+    const req = indexedDB.open(name);
+    req.onerror = () => reject(req.error);
+    req.onsuccess = () => {
+      const d = req.result;
+      const tx = d.transaction(['meta'], 'readwrite');
+      const meta = tx.objectStore('meta');
+      const out = {};
+      meta.get('snapshot_info').onsuccess = (e) => {
+        out.info = e.target.result;
+        if (how === 'tag' && out.info) meta.put({ ...out.info, tag: 'clrs/0/0/0' }, 'snapshot_info');
+      };
+      meta.get('snapshot').onsuccess = (e) => {
+        const b = e.target.result;
+        out.bytes = b ? b.byteLength : 0;
+        if (how === 'flip' && b) {
+          const u = new Uint8Array(b.slice(0));
+          u[u.length >> 1] ^= 0x01;
+          meta.put(u.buffer, 'snapshot');
+        }
+      };
+      tx.oncomplete = () => { d.close(); resolve(out); };
+    };
+  }), { name: 'closeloop-' + userId, how });
+}
+
+test('a reload reads the replica snapshot and holds what the server holds; a stale or corrupt snapshot falls back to the pages', async () => {
+  const token = await login('rep1');
+  let expected = await serverCounts(token);
+  if (expected.customer < N) {
+    await seed(token);
+    expected = await serverCounts(token);
+  }
+  const { context, page, problems } = await h.newPage(browser);
+  const reloadAndWait = async () => {
+    await page.reload();
+    await h.waitReady(page);
+    return waitField(page, (f) => f.loaded && !f.first_sync && f.customers >= expected.customer, 60000);
+  };
+  try {
+    await page.goto(server.base + '/');
+    await h.waitReady(page);
+    await h.loginThroughForm(page, 'rep1', 'demo1234');
+    await waitField(page, (f) => f.loaded && !f.first_sync && f.snapshots_written > 0, 120000);
+    const st = await h.state(page);
+    const stored = await editSnapshot(page, st.user.id, 'read');
+    assert.ok(stored.info && stored.bytes > 0, JSON.stringify(stored));
+
+    let f = await reloadAndWait();
+    assert.equal(f.snapshot_loaded, true, 'the reload should read the snapshot: ' + JSON.stringify(f));
+    assert.deepEqual(pageCounts(f), expected, 'the snapshot should hold the whole replica');
+
+    // Written by another build: ignored, the pages are read; the app then writes its own again.
+    await editSnapshot(page, st.user.id, 'tag');
+    f = await reloadAndWait();
+    assert.equal(f.snapshot_loaded, false, JSON.stringify(f));
+    assert.deepEqual(pageCounts(f), expected);
+    f = await waitField(page, (x) => x.snapshots_written > 0, 30000);
+
+    // Corrupt bytes under a valid tag: refused (checksum), every page is read again.
+    await editSnapshot(page, st.user.id, 'flip');
+    await page.reload();
+    await h.waitReady(page);
+    f = await waitField(page, (x) => x.loaded && !x.first_sync && x.customers >= expected.customer, 60000);
+    assert.equal(f.snapshot_loaded, false, JSON.stringify(f));
+    assert.deepEqual(pageCounts(f), expected);
+    assert.deepEqual(problems.filter((p) => !/favicon/.test(p)), []);
+  } finally {
+    await context.close();
+  }
+});
