@@ -10,6 +10,7 @@
 #include "app/ui/widgets.h"
 #include "app/vm/company_settings.h"
 #include "app/vm/conflict_vm.h"
+#include "app/vm/line_breaks.h"
 #include "core/codec.h"
 #include "core/enum_names.h"
 #include "core/money.h"
@@ -158,9 +159,14 @@ void conflicts_section(ScreenContext& ctx, FieldApp& app, const std::vector<Conf
     const ConflictRow& r = rows[k];
     const sync::Conflict& c = r.conflict;
     ImGui::PushID(static_cast<int>(r.index) + 100000);
-    ImGui::TextWrapped("%s%s · %s：%s %s ｜ %s %s", r.record_title.c_str(), r.record_present ? "" : tr("conflict.record_gone"),
-                       conflict_field_label(c.field), tr("conflict.server"), conflict_value(app, c.field, c.server_value).c_str(),
-                       tr("conflict.mine"), conflict_value(app, c.field, c.client_value).c_str());
+    const std::string line = r.record_title + (r.record_present ? "" : tr("conflict.record_gone")) + " · " +
+                             conflict_field_label(c.field) + "：" + tr("conflict.server") + " " +
+                             conflict_value(app, c.field, c.server_value) + " ｜ " + tr("conflict.mine") + " " +
+                             conflict_value(app, c.field, c.client_value);
+    // Wrapped by line_breaks.h, not TextWrapped: ImGui breaks after any comma, "¥123," / "456.00".
+    ImGui::TextUnformatted(wrap_lines(line, ImGui::GetContentRegionAvail().x, [](std::string_view t) {
+                             return ImGui::CalcTextSize(t.data(), t.data() + t.size()).x;
+                           }).c_str());
     const std::string n = std::to_string(k);
     if (ui::touch_button(tr("conflict.keep_server"))) {
       keep_server_value(app.sync, r.index);

@@ -180,6 +180,8 @@ void top_bar(float height) {
   // Sync indicator right after the app name.
   ImGui::SetCursorScreenPos(ImVec2(p0.x + pad_x + name_w + 24.0f, line_y));
   sync_indicator();
+  // The bar between the sync indicator and the user's name: where toasts cover nothing.
+  ui::set_toast_area(ImVec2(ImGui::GetItemRectMax().x + 16.0f, p0.y), ImVec2(x - 16.0f, p0.y + height));
   ImGui::PopStyleColor(5);
   ImGui::SetCursorScreenPos(ImVec2(p0.x, p0.y + height));
   ImGui::Dummy(ImVec2(0, 0));

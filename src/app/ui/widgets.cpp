@@ -14,6 +14,8 @@ namespace {
 
 std::string g_toast;
 double g_toast_until = 0;
+ImVec2 g_toast_area_min, g_toast_area_max;  // where a toast covers nothing (set_toast_area)
+bool g_toast_area_set = false;
 
 bool record(bool changed, const std::string& text) {
   if (changed) state().last_edited_text = text;
@@ -77,7 +79,15 @@ void toast(const char* text) {
   platform::set_timeout(1700, [] {});   // wake the idle loop to take the toast down
 }
 
+void set_toast_area(ImVec2 min, ImVec2 max) {
+  g_toast_area_min = min;
+  g_toast_area_max = max;
+  g_toast_area_set = true;
+}
+
 void draw_toast() {
+  const bool area = g_toast_area_set;
+  g_toast_area_set = false;  // the shell offers the area again next frame
   if (g_toast.empty()) return;
   if (ImGui::GetTime() > g_toast_until) {
     g_toast.clear();
@@ -86,8 +96,16 @@ void draw_toast() {
   const ImVec2 display = ImGui::GetIO().DisplaySize;
   const ImVec2 ts = ImGui::CalcTextSize(g_toast.c_str());
   const ImVec2 pad(16, 10);
-  const ImVec2 p0((display.x - ts.x) * 0.5f - pad.x, display.y * 0.82f);
-  const ImVec2 p1(p0.x + ts.x + pad.x * 2, p0.y + ts.y + pad.y * 2);
+  const ImVec2 size(ts.x + pad.x * 2, ts.y + pad.y * 2);
+  // In the top bar's free middle, or at least over the bar: a toast over the work area hid what the
+  // rep had just changed (the funnel's last bar after 已推进). Without a bar (splash), low and centred.
+  ImVec2 p0((display.x - size.x) * 0.5f, display.y * 0.82f);
+  if (area) {
+    const float free_w = g_toast_area_max.x - g_toast_area_min.x;
+    p0.x = free_w >= size.x ? g_toast_area_min.x + (free_w - size.x) * 0.5f : (display.x - size.x) * 0.5f;
+    p0.y = g_toast_area_min.y + (g_toast_area_max.y - g_toast_area_min.y - size.y) * 0.5f;
+  }
+  const ImVec2 p1(p0.x + size.x, p0.y + size.y);
   ImDrawList* dl = ImGui::GetForegroundDrawList();
   dl->AddRectFilled(p0, p1, IM_COL32(40, 44, 52, 230), 8.0f);
   dl->AddText(ImVec2(p0.x + pad.x, p0.y + pad.y), IM_COL32(255, 255, 255, 255), g_toast.c_str());

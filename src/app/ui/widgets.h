@@ -24,6 +24,9 @@ bool phone_button(const std::string& phone);
 // One-line transient message at the bottom of the content area ("已复制").
 void toast(const char* text);
 void draw_toast();
+// Where toasts go this frame (the shell's top bar between its left and right content); toasts fall
+// back to covering the bar, never the screen's content.
+void set_toast_area(ImVec2 min, ImVec2 max);
 
 // Record the last item's rectangle under `name` for the browser tests (window.closeloop.state().targets).
 void mark_target(const std::string& name);
