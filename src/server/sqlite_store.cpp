@@ -181,8 +181,9 @@ void SqliteStore::begin(bool write) {
   const bool in_writer = outer && (outer->kind == ScopeKind::WriterOuter || outer->kind == ScopeKind::WriterNested);
   const bool in_reader = outer && !in_writer;
   if (!write && in_reader) {
-    t_scopes.push_back({this, ScopeKind::ReaderNested, outer->reader});
-    db_.push_route(outer->reader);
+    Db* reader = outer->reader;  // before push_back: it may move the frames `outer` points into
+    t_scopes.push_back({this, ScopeKind::ReaderNested, reader});
+    db_.push_route(reader);
     return;
   }
   if (!write && !in_writer && max_readers_ > 0) {
