@@ -85,7 +85,6 @@ app::FrameFacts measure() {
   const int fb_h = static_cast<int>(std::lround(css_h * f.pixel_ratio));
   if (fb_w != g_fb_w || fb_h != g_fb_h) {
     emscripten_set_canvas_element_size("#canvas", fb_w, fb_h);
-    frame_forget_last_drawn();  // resizing the backing store cleared the canvas
     g_fb_w = fb_w;
     g_fb_h = fb_h;
   }
@@ -145,14 +144,11 @@ void frame() {
   if (ImDrawData* dd = ImGui::GetDrawData(); dd && dd->Textures)
     for (ImTextureData* t : *dd->Textures)
       if (t->Status != ImTextureStatus_OK) tex_rects += t->Status == ImTextureStatus_WantUpdates ? t->Updates.Size : 1000;
-  // A settle frame identical to the one on screen draws nothing (frame_dedup.cpp says why).
-  if (!frame_same_as_last_drawn(ImGui::GetDrawData(), g_fb_w, g_fb_h)) {
-    emscripten_webgl_make_context_current(g_gl);
-    glViewport(0, 0, g_fb_w, g_fb_h);
-    glClearColor(0.95f, 0.96f, 0.97f, 1.0f);
-    glClear(GL_COLOR_BUFFER_BIT);
-    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
-  }
+  emscripten_webgl_make_context_current(g_gl);
+  glViewport(0, 0, g_fb_w, g_fb_h);
+  glClearColor(0.95f, 0.96f, 0.97f, 1.0f);
+  glClear(GL_COLOR_BUFFER_BIT);
+  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
   input_after_frame();
   g_in_frame = false;
   ++g_frames;

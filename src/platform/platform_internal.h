@@ -6,7 +6,6 @@
 struct ImGuiContext;
 struct ImGuiViewport;
 struct ImGuiPlatformImeData;
-struct ImDrawData;
 
 namespace cl::platform::detail {
 
@@ -15,11 +14,6 @@ void wake();                   // resume the paused main loop for a while
 void run_frame_now();          // run one frame synchronously (inside a user gesture)
 bool in_frame();
 double now();                  // emscripten_get_now(), ms
-
-// Frame dedup (frame_dedup.cpp): true when this frame would draw exactly what the canvas shows (the
-// WebGL calls can be skipped); false (and remembered as drawn) otherwise.
-bool frame_same_as_last_drawn(const ImDrawData* dd, int fb_w, int fb_h);
-void frame_forget_last_drawn();  // the canvas was cleared or lost: the next frame must draw
 
 // Input (input_web.cpp)
 void input_before_frame(double now_ms);   // long-press, inertia, deferred touch release

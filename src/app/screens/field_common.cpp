@@ -11,6 +11,7 @@
 #include "app/vm/company_settings.h"
 #include "app/vm/conflict_vm.h"
 #include "app/vm/line_breaks.h"
+#include "app/vm/tag_value_counts.h"
 #include "core/codec.h"
 #include "core/enum_names.h"
 #include "core/money.h"
@@ -83,26 +84,32 @@ void company_settings(FieldApp& app) {
 }  // namespace
 
 const std::vector<std::string>& tag_values(const FieldApp& app, const std::string& group) {
-  struct Cache { std::uint64_t revision = ~0ull; std::size_t settings_n = 0; std::vector<std::string> values; };
+  // The replica's values are counted from its journal (tag_value_counts.h): a synced record costs a
+  // few map updates here, not a rescan of every customer.
+  struct Cache {
+    explicit Cache(const std::string& g) : counts(g) {}
+    TagValueCounts counts;
+    std::uint64_t revision = ~0ull;
+    std::size_t settings_n = 0;
+    std::vector<std::string> values;
+  };
   static std::map<std::string, Cache> caches;
-  Cache& c = caches[group];
+  Cache& c = caches.try_emplace(group, group).first->second;
   std::size_t configured_n = 0;
   for (const auto& g : app.settings.tag_groups)
     if (g.key == group) configured_n = g.values.size();
   if (c.revision == app.replica.revision() && c.settings_n == configured_n) return c.values;
   c.revision = app.replica.revision();
   c.settings_n = configured_n;
+  c.counts.sync(app.replica);
   c.values.clear();
   std::set<std::string> seen;
   for (const auto& g : app.settings.tag_groups)
     if (g.key == group)
       for (const auto& v : g.values)
         if (seen.insert(v).second) c.values.push_back(v);
-  std::set<std::string> extra;
-  for (const auto& [id, cu] : app.replica.customers())
-    if (auto it = cu.tags.find(group); it != cu.tags.end() && !it->second.empty() && !seen.count(it->second))
-      extra.insert(it->second);
-  c.values.insert(c.values.end(), extra.begin(), extra.end());
+  for (const auto& [value, n] : c.counts.counts())  // sorted, as before
+    if (!seen.count(value)) c.values.push_back(value);
   return c.values;
 }
 
