@@ -15,10 +15,13 @@
 #include "app/vm/customer_list_vm.h"
 #include "app/vm/search_index.h"
 #include "app/vm/search_key.h"
+#include "vm_list_test_helpers.h"
 #include "vm_search_corpus.h"
 
 using namespace cl;
 using namespace cl::app;
+using cl::app::test::shown;
+using cl::app::test::typed;
 using cl::app::test::corpus_customer;
 using cl::app::test::corpus_replica;
 using cl::app::test::CorpusRng;
@@ -26,12 +29,7 @@ using cl::app::test::CorpusRng;
 namespace {
 
 std::vector<Id> reference(const LocalReplica& r, const CustomerFilter& f) {
-  std::vector<const Customer*> all;
-  for (const auto& [id, c] : r.customers()) all.push_back(&c);
-  std::sort(all.begin(), all.end(), [](const Customer* a, const Customer* b) {
-    if (a->meta.updated_at != b->meta.updated_at) return a->meta.updated_at > b->meta.updated_at;
-    return a->meta.id < b->meta.id;
-  });
+  const std::vector<const Customer*> all = cl::app::test::in_display_order(r);
   const std::string q = normalize_search_text(f.query);
   std::vector<Id> out;
   for (const Customer* c : all) {
@@ -50,25 +48,12 @@ std::vector<Id> reference(const LocalReplica& r, const CustomerFilter& f) {
   return out;
 }
 
-std::vector<Id> shown(const CustomerListVM& vm) {
-  std::vector<Id> ids;
-  for (std::size_t i = 0; i < vm.count(); ++i) ids.push_back(vm.id_at(i));
-  return ids;
-}
-
-std::vector<std::string> prefixes(const std::string& s) {
-  std::vector<std::string> out;
-  for (std::size_t i = 1; i <= s.size(); ++i)
-    if (i == s.size() || (static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) out.push_back(s.substr(0, i));
-  return out;
-}
-
 // Types `text` after `start` one character at a time, then Backspaces back to `start`, checking the
 // list after every keystroke.
 void type_and_delete(CustomerListVM& vm, const LocalReplica& r, CustomerFilter f, const std::string& start,
                      const std::string& text) {
   std::vector<std::string> states;
-  for (const auto& p : prefixes(text)) states.push_back(start + p);
+  for (const auto& p : typed(text)) states.push_back(start + p);
   const std::vector<std::string> typed = states;
   for (auto it = typed.rbegin() + 1; it != typed.rend(); ++it) states.push_back(*it);
   states.push_back(start);

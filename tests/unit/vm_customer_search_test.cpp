@@ -10,10 +10,13 @@
 
 #include "app/vm/customer_list_vm.h"
 #include "app/vm/search_key.h"
+#include "vm_list_test_helpers.h"
 #include "vm_test_fixtures.h"
 
 using namespace cl;
 using namespace cl::app;
+using cl::app::test::shown;
+using cl::app::test::typed;
 using cl::app::test::make_customer;
 
 namespace {
@@ -38,12 +41,7 @@ LocalReplica varied_replica(int n) {
 // The reference: every customer whose key contains the normalised query and passes the facets, in
 // display order (most recently changed first, then id).
 std::vector<Id> brute_force(const LocalReplica& r, const CustomerFilter& f) {
-  std::vector<const Customer*> all;
-  for (const auto& [id, c] : r.customers()) all.push_back(&c);
-  std::sort(all.begin(), all.end(), [](const Customer* a, const Customer* b) {
-    if (a->meta.updated_at != b->meta.updated_at) return a->meta.updated_at > b->meta.updated_at;
-    return a->meta.id < b->meta.id;
-  });
+  const std::vector<const Customer*> all = cl::app::test::in_display_order(r);
   const std::string q = normalize_search_text(f.query);
   std::vector<Id> out;
   for (const Customer* c : all) {
@@ -52,20 +50,6 @@ std::vector<Id> brute_force(const LocalReplica& r, const CustomerFilter& f) {
     if (customer_search_key(*c).find(q) == std::string::npos) continue;
     out.push_back(c->meta.id);
   }
-  return out;
-}
-
-std::vector<Id> shown(const CustomerListVM& vm) {
-  std::vector<Id> ids;
-  for (std::size_t i = 0; i < vm.count(); ++i) ids.push_back(vm.id_at(i));
-  return ids;
-}
-
-// The UTF-8 prefixes of `s`, one more character each (what typing it produces).
-std::vector<std::string> typed(const std::string& s) {
-  std::vector<std::string> out;
-  for (std::size_t i = 1; i <= s.size(); ++i)
-    if (i == s.size() || (static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) out.push_back(s.substr(0, i));
   return out;
 }
 

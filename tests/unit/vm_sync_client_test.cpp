@@ -31,11 +31,8 @@ struct Rig {
     client = make_client(replica);
   }
   std::unique_ptr<SyncClient> make_client(LocalReplica& r) {
-    SyncClientConfig cfg;
-    cfg.client_id = "dev-1";
-    cfg.actor = {"rep1", Role::Rep, "t1"};
+    SyncClientConfig cfg = rep1_device();
     cfg.user_teams = {{"rep1", "t1"}};
-    cfg.settings = default_settings();
     return std::make_unique<SyncClient>(cfg, r, transport, storage, [this] { return jitter; });
   }
   // Ticks and delivers until the client has nothing left to do (bounded).
@@ -299,11 +296,7 @@ TEST_CASE("the first sync reports progress page by page") {
   for (int i = 0; i < 25; ++i)
     rig.server.put({"customer", "c" + std::to_string(i), "rep1", 1, false,
                     encode(make_customer("c" + std::to_string(i), "客户" + std::to_string(i)))});
-  SyncClientConfig cfg;
-  cfg.client_id = "dev-1";
-  cfg.actor = {"rep1", Role::Rep, "t1"};
-  cfg.pull_limit = 10;
-  cfg.settings = default_settings();
+  SyncClientConfig cfg = rep1_device(10);
   rig.client = std::make_unique<SyncClient>(cfg, rig.replica, rig.transport, rig.storage, [] { return 0.5; });
   CHECK(rig.client->status().first_sync);
   rig.client->tick(rig.now);
@@ -323,22 +316,10 @@ TEST_CASE("the first sync reports progress page by page") {
 // 50k customers / 0 activities and closed; the reload then held the 1,000 activities stored so far.
 namespace first_sync {
 
-void seed(FakeServer& server, int customers, int activities) {
-  for (int i = 0; i < customers; ++i)
-    server.put({"customer", "c" + std::to_string(i), "rep1", 1, false,
-                encode(make_customer("c" + std::to_string(i), "客户" + std::to_string(i)))});
-  for (int i = 0; i < activities; ++i)
-    server.put({"activity", "a" + std::to_string(i), "rep1", 1, false,
-                encode(make_activity("a" + std::to_string(i), "c" + std::to_string(i % customers), ActivityKind::Call,
-                                     900'000))});
-}
+void seed(FakeServer& server, int customers, int activities) { seed_rep1(server, customers, activities); }
 
 std::unique_ptr<SyncClient> client(Rig& rig, LocalReplica& replica) {
-  SyncClientConfig cfg;
-  cfg.client_id = "dev-1";
-  cfg.actor = {"rep1", Role::Rep, "t1"};
-  cfg.pull_limit = 10;
-  cfg.settings = default_settings();
+  SyncClientConfig cfg = rep1_device(10);
   return std::make_unique<SyncClient>(cfg, replica, rig.transport, rig.storage, [] { return 0.5; });
 }
 
@@ -434,10 +415,7 @@ TEST_CASE("a pulled page is stored as the server sent it, and a reload reads it 
                    R"( , "has_more": false, "last_mid": 0, "conflicts": []})";
   FakeStorage storage;
   LocalReplica replica;
-  SyncClientConfig cfg;
-  cfg.client_id = "dev-1";
-  cfg.actor = {"rep1", Role::Rep, "t1"};
-  cfg.settings = default_settings();
+  SyncClientConfig cfg = rep1_device();
   SyncClient client(cfg, replica, transport, storage, [] { return 0.5; });
   client.tick(1'000'000);
   REQUIRE(replica.customer("c1") != nullptr);

@@ -12,8 +12,11 @@
 #include <string>
 
 #include "app/vm/sync_client.h"
+#include "core/codec.h"
+#include "core/settings.h"
 #include "sync/mutations.h"
 #include "sync/replica.h"
+#include "vm_test_fixtures.h"
 
 namespace cl::app::test {
 
@@ -297,5 +300,26 @@ struct FakeStorage : ReplicaStorage {
     complete([done = std::move(done)] { done(""); });
   }
 };
+
+// rep1's replica on the server: `customers` customers c0…, `activities` calls a0… spread over them.
+inline void seed_rep1(FakeServer& server, int customers, int activities) {
+  for (int i = 0; i < customers; ++i)
+    server.put({"customer", "c" + std::to_string(i), "rep1", 1, false,
+                encode(make_customer("c" + std::to_string(i), "客户" + std::to_string(i)))});
+  for (int i = 0; i < activities; ++i)
+    server.put({"activity", "a" + std::to_string(i), "rep1", 1, false,
+                encode(make_activity("a" + std::to_string(i), "c" + std::to_string(i % customers), ActivityKind::Call,
+                                     900'000))});
+}
+
+// The device every sync test drives: rep1 of team t1 on client "dev-1" with the seed's settings.
+inline SyncClientConfig rep1_device(int pull_limit = 0) {
+  SyncClientConfig cfg;
+  cfg.client_id = "dev-1";
+  cfg.actor = {"rep1", Role::Rep, "t1"};
+  cfg.settings = default_settings();
+  if (pull_limit > 0) cfg.pull_limit = pull_limit;
+  return cfg;
+}
 
 }  // namespace cl::app::test

@@ -26,22 +26,12 @@ struct SnapRig {
   SnapRig(int customers, int activities) {
     transport.server = &server;
     server.settings = default_settings();
-    for (int i = 0; i < customers; ++i)
-      server.put({"customer", "c" + std::to_string(i), "rep1", 1, false,
-                  encode(make_customer("c" + std::to_string(i), "客户" + std::to_string(i)))});
-    for (int i = 0; i < activities; ++i)
-      server.put({"activity", "a" + std::to_string(i), "rep1", 1, false,
-                  encode(make_activity("a" + std::to_string(i), "c" + std::to_string(i % customers), ActivityKind::Call,
-                                       900'000))});
+    seed_rep1(server, customers, activities);
     client = make(replica);
   }
   std::unique_ptr<SyncClient> make(LocalReplica& r) {
-    SyncClientConfig cfg;
-    cfg.client_id = "dev-1";
-    cfg.actor = {"rep1", Role::Rep, "t1"};
+    SyncClientConfig cfg = rep1_device(10);
     cfg.user_teams = {{"rep1", "t1"}};
-    cfg.settings = default_settings();
-    cfg.pull_limit = 10;
     cfg.snapshot_after_changes = 10;
     cfg.compact_every_pages = compact_every;
     return std::make_unique<SyncClient>(cfg, r, transport, storage, [] { return 0.5; });
@@ -287,10 +277,7 @@ TEST_CASE("a page that can't be read drops the request made ahead for the next o
   } transport;
   FakeStorage storage;
   LocalReplica replica;
-  SyncClientConfig cfg;
-  cfg.client_id = "dev-1";
-  cfg.actor = {"rep1", Role::Rep, "t1"};
-  cfg.settings = default_settings();
+  SyncClientConfig cfg = rep1_device();
   SyncClient client(cfg, replica, transport, storage, [] { return 0.5; });
   client.tick(1'000'000);
   REQUIRE(transport.waiting.size() == 1);
