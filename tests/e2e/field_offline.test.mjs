@@ -12,15 +12,9 @@ import fh from './lib/field_helpers.js';
 let server;
 let browser;
 
-test.before(async () => {
-  server = await h.startServer();
-  ({ api, login, visibleTo } = fh.make(server));
-  browser = await h.launchBrowser();
-});
-
-test.after(async () => {
-  if (browser) await browser.close();
-  if (server) await server.stop();
+fh.useServerAndBrowser(test, (x) => {
+  ({ server, browser } = x);
+  ({ api, login, visibleTo } = x.S);
 });
 
 const { field, waitField } = fh;

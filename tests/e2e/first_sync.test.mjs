@@ -21,15 +21,9 @@ const N = 2500;   // customers and as many activities: 5000+ records, several 1,
 let server;
 let browser;
 
-test.before(async () => {
-  server = await h.startServer();
-  ({ api, login } = fh.make(server));
-  browser = await h.launchBrowser();
-});
-
-test.after(async () => {
-  if (browser) await browser.close();
-  if (server) await server.stop();
+fh.useServerAndBrowser(test, (x) => {
+  ({ server, browser } = x);
+  ({ api, login } = x.S);
 });
 
 const { field, waitField } = fh;

@@ -15,16 +15,9 @@ let browser;
 let S;            // server API helpers
 let rep1Data;     // what the server shows rep1 at the start
 
-test.before(async () => {
-  server = await h.startServer();
-  browser = await h.launchBrowser();
-  S = F.make(server);
+F.useServerAndBrowser(test, async (x) => {
+  ({ server, browser, S } = x);
   rep1Data = await S.visibleTo('rep1');
-});
-
-test.after(async () => {
-  if (browser) await browser.close();
-  if (server) await server.stop();
 });
 
 const DESKTOP = { viewport: { width: 1280, height: 800 } };

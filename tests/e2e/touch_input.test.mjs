@@ -15,15 +15,8 @@ let server;
 let browser;
 let S;
 
-test.before(async () => {
-  server = await h.startServer();
-  browser = await h.launchBrowser();
-  S = F.make(server);
-});
-
-test.after(async () => {
-  if (browser) await browser.close();
-  if (server) await server.stop();
+F.useServerAndBrowser(test, (x) => {
+  ({ server, browser, S } = x);
 });
 
 const TABLET = { viewport: { width: 1024, height: 768 }, hasTouch: true, isMobile: true };

@@ -119,4 +119,20 @@ const telLinks = (page) => page.evaluate(() => window.__telLinks.slice());
 
 const ignorable = (p) => /Failed to load resource|ERR_INTERNET_DISCONNECTED|net::|status of 404|favicon/.test(p);
 
-module.exports = { make, field, screens, waitField, waitScreens, signedIn, go, tap, longPress, interceptTel, telLinks, ignorable };
+// The fixture every field test file starts with: the real server and Chromium, started before the
+// file's tests and stopped after them. `ready` gets { server, browser, S } (S = make(server)) once
+// both are up, and may finish the file's own setup.
+function useServerAndBrowser(test, ready) {
+  let server, browser;
+  test.before(async () => {
+    server = await h.startServer();
+    browser = await h.launchBrowser();
+    await ready({ server, browser, S: make(server) });
+  });
+  test.after(async () => {
+    if (browser) await browser.close();
+    if (server) await server.stop();
+  });
+}
+
+module.exports = { make, useServerAndBrowser, field, screens, waitField, waitScreens, signedIn, go, tap, longPress, interceptTel, telLinks, ignorable };
