@@ -40,6 +40,9 @@ struct AppState {
   // x,y,w,h: the item; vy,vh: the part of it not clipped by its window (scrolled / covered).
   struct Rect { float x = 0, y = 0, w = 0, h = 0, vy = 0, vh = 0; };
   std::map<std::string, Rect> targets;
+  // The target drawn active this frame (a text field being typed in): tests wait for the field
+  // they tapped to be the active one before they type, however slow the machine.
+  std::string active_target;
 };
 
 // The single instance (app layer only; core and sync stay free of globals).

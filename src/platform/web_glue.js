@@ -334,7 +334,14 @@ Module.clPlatform = (function () {
     ready: false,
     frameCount: 0,
     lastFrameMs: 0,
-    state: function () { return runtimeReady ? JSON.parse(UTF8ToString(Module._cl_state_json())) : null; },
+    // textFocus: an ImGui text field is active AND the hidden textarea has the DOM focus, i.e. keys
+    // and IME text typed now land in the field (a test taps a field, then waits for this to type).
+    state: function () {
+      if (!runtimeReady) return null;
+      const s = JSON.parse(UTF8ToString(Module._cl_state_json()));
+      s.textFocus = textWanted && !!textarea && document.activeElement === textarea;
+      return s;
+    },
     login: function (token, userJson) { P.whenReady(function () { call('cl_login', null, ['string', 'string'], [token, userJson]); }); },
     logoutLocal: function () { if (runtimeReady) Module._cl_logout_local(); },
     setLang: function (code) { P.whenReady(function () { call('cl_set_lang', null, ['string'], [code]); }); },

@@ -100,8 +100,7 @@ test('IME: a pinyin composition and its committed hanzi land in an ImGui text fi
     await h.waitReady(page);
     await h.loginThroughForm(page, 'rep1', 'demo1234');
     await h.waitState(page, (st) => st.screen === 'workbench');
-    await h.clickTarget(page, 'workbench.quick_note');
-    await page.waitForFunction(() => document.activeElement && document.activeElement.id === 'cl-text-agent');
+    await h.focusText(page, 'workbench.quick_note');
     const cdp = await context.newCDPSession(page);
     await cdp.send('Input.imeSetComposition', { text: 'hangzhou', selectionStart: 8, selectionEnd: 8 });
     await cdp.send('Input.imeSetComposition', { text: '杭州', selectionStart: 2, selectionEnd: 2 });
@@ -166,7 +165,7 @@ test('the app idles (no frames) when nothing changes and wakes on input', async 
     await h.waitState(page, (st) => st.screen === 'workbench');
     // After login the sync client talks to the server for a while (network completions wake the
     // loop, as they should); then there must be a quiet stretch with no frames at all.
-    await page.waitForFunction(() => window.closeloop.isIdle(), null, { timeout: 15000 });
+    await page.waitForFunction(() => window.closeloop.isIdle(), null, { timeout: 60000 });
     let before = -1;
     let quiet = false;
     for (let i = 0; i < 20 && !quiet; i++) {
@@ -177,7 +176,7 @@ test('the app idles (no frames) when nothing changes and wakes on input', async 
     assert.ok(quiet, 'a 700 ms stretch with no frames rendered while nothing changes');
     await page.mouse.move(300, 300);
     await page.mouse.move(320, 310);
-    await page.waitForFunction((n) => window.closeloop.state().frameCount > n, before, { timeout: 5000 });
+    await page.waitForFunction((n) => window.closeloop.state().frameCount > n, before, { timeout: 20000 });
   } finally {
     await context.close();
   }

@@ -48,7 +48,7 @@ async function saveForm(page) {
 }
 
 async function typeInto(page, name, text) {
-  await tap(page, name);
+  await h.focusText(page, name, { touch: true });
   await page.keyboard.insertText(text);
 }
 
@@ -66,7 +66,7 @@ test('offline: new customer (typed with the IME) and an evidence-gated advance s
     await h.waitState(page, (st) => st.screen === 'customers/new');
 
     // The organisation name through the IME: composition (pinyin preedit), then the committed text.
-    await tap(page, 'customer_form.name');
+    await h.focusText(page, 'customer_form.name', { touch: true });
     await cdp.send('Input.imeSetComposition', { text: 'hangzhou', selectionStart: 8, selectionEnd: 8 });
     await cdp.send('Input.imeSetComposition', { text: '杭州', selectionStart: 2, selectionEnd: 2 });
     await cdp.send('Input.insertText', { text: '杭州' });

@@ -99,7 +99,7 @@ function realErrors(problems) {
 }
 
 test('two tabs: one syncs, both write offline and online, every change reaches the server exactly once, and closing the syncing tab hands over', async () => {
-  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 800 } });
+  const context = await h.newContext(browser, { viewport: { width: 1280, height: 800 } });
   try {
     const a = await openTab(context, true);
     const b = await openTab(context, false);
@@ -148,7 +148,7 @@ test('two tabs: one syncs, both write offline and online, every change reaches t
 
     // Close the syncing tab: the other takes the lock and syncs its next write itself.
     await a.page.close();
-    fb = await waitField(b.page, (f) => f.leader, 15000);
+    fb = await waitField(b.page, (f) => f.leader, 45000);
     await quickLog(b.page, 'call');
     await waitField(b.page, (f) => f.pending === 0 && f.activities === activitiesBefore + 5, 60000);
     view = await serverView('rep1', clientId);
@@ -164,7 +164,7 @@ test('two tabs: one syncs, both write offline and online, every change reaches t
 });
 
 test('many pulled updates keep the IndexedDB page store bounded, and a reload still has every change', async () => {
-  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 800 } });
+  const context = await h.newContext(browser, { viewport: { width: 1280, height: 800 } });
   try {
     const { page } = await openTab(context, true);
     const user = (await h.state(page)).user;
@@ -191,11 +191,11 @@ test('many pulled updates keep the IndexedDB page store bounded, and a reload st
       assert.equal(push.body.results[0].status, 'applied', JSON.stringify(push.body));
       const before = (await field(page)).records_received;
       await page.evaluate(() => window.closeloop.syncNow());
-      await waitField(page, (f) => f.records_received > before && f.connectivity !== 'syncing', 20000);
+      await waitField(page, (f) => f.records_received > before && f.connectivity !== 'syncing', 45000);
       const c = await idbCounts(page, db);
       most = Math.max(most, c.pages);
     }
-    let f = await waitField(page, (x) => x.compactions > 0, 10000);
+    let f = await waitField(page, (x) => x.compactions > 0, 45000);
     assert.ok(most <= start.pages + 8, `page count stayed bounded: at most ${most} (started at ${start.pages}, ${rounds} one-record pulls)`);
     // Once the last transaction has committed, the app's page index matches IndexedDB.
     const deadline = Date.now() + 10000;
@@ -238,7 +238,7 @@ test('many pulled updates keep the IndexedDB page store bounded, and a reload st
 });
 
 test('a quota error and a dropped connection are shown, and the outbox is intact after a reload', async () => {
-  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1024, height: 768 }, hasTouch: true });
+  const context = await h.newContext(browser, { viewport: { width: 1024, height: 768 }, hasTouch: true });
   try {
     const { page } = await openTab(context, true);
     const user = (await h.state(page)).user;
@@ -289,7 +289,7 @@ test('a quota error and a dropped connection are shown, and the outbox is intact
     await page.evaluate(() => {
       for (const name of ['put', 'add']) IDBObjectStore.prototype[name] = IDBObjectStore.prototype['__orig_' + name];
     });
-    f = await waitField(page, (x) => x.unsaved === 0 && x.pending === 2 && x.storage_error === '', 20000);
+    f = await waitField(page, (x) => x.unsaved === 0 && x.pending === 2 && x.storage_error === '', 45000);
 
     // 4. Reload offline: both intents come back from IndexedDB.
     await page.reload();
@@ -327,7 +327,7 @@ test('a quota error and a dropped connection are shown, and the outbox is intact
 });
 
 test('an outbox saved by the previous app version (one JSON value, IndexedDB v1) is migrated and synced, not lost', async () => {
-  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 800 } });
+  const context = await h.newContext(browser, { viewport: { width: 1280, height: 800 } });
   try {
     const page = await context.newPage();
     await page.goto(server.base + '/');
@@ -378,7 +378,7 @@ test('an outbox saved by the previous app version (one JSON value, IndexedDB v1)
 });
 
 test('three tabs: the syncing tab closes while its push is on the wire; the next tab resends and the server applies each change once', async () => {
-  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 800 } });
+  const context = await h.newContext(browser, { viewport: { width: 1280, height: 800 } });
   try {
     const a = await openTab(context, true);
     await waitField(a.page, (f) => f.leader);

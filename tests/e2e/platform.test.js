@@ -49,7 +49,7 @@ test('a touch drag scrolls the list under the finger (with inertia) and does not
     const start = h.center(before);
     // A quick 60 px flick: the list must travel further than the finger did (inertia).
     await touchDrag(cdp, start, { x: start.x, y: start.y - 60 }, 4, 0);
-    s = await h.waitState(page, (st) => st.idle === true, 15000);   // inertia finished, loop idle
+    s = await h.waitState(page, (st) => st.idle === true, 45000);   // inertia finished, loop idle
     const after = s.targets['nav.leads'];
     assert.ok(after.y < before.y - 90, `list kept moving after the 60 px flick: ${before.y} → ${after.y}`);
     assert.equal(s.route, 'workbench', 'the drag did not tap the entry it started on');
@@ -63,11 +63,11 @@ test('the copy button puts the note on the clipboard', async () => {
   const { context, page } = await signedIn({ viewport: { width: 1280, height: 800 } });
   try {
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.base });
-    await h.clickTarget(page, 'workbench.quick_note');
+    await h.focusText(page, 'workbench.quick_note');
     await page.keyboard.insertText('拜访王主任 13800138000');
     await h.waitState(page, (st) => st.lastEdited === '拜访王主任 13800138000');
     await h.clickTarget(page, 'workbench.copy_note');
-    await page.waitForFunction(() => window.closeloop.lastCopied() !== '', null, { timeout: 5000 });
+    await page.waitForFunction(() => window.closeloop.lastCopied() !== '', null, { timeout: 20000 });
     assert.equal(await page.evaluate(() => window.closeloop.lastCopied()), '拜访王主任 13800138000');
     assert.equal(await page.evaluate(() => navigator.clipboard.readText()), '拜访王主任 13800138000');
   } finally {
@@ -153,13 +153,13 @@ test('the IndexedDB replica storage keeps pages, cursor, outbox and evidence byt
     // reload must come from IndexedDB.
     await page.waitForTimeout(1000);
     await page.evaluate((name) => window.closeloop.replicaSelfTest.load(name), db);
-    await page.waitForFunction(() => window.closeloop.replicaSelfTest.result() !== null, null, { timeout: 10000 });
+    await page.waitForFunction(() => window.closeloop.replicaSelfTest.result() !== null, null, { timeout: 30000 });
     const before = await page.evaluate(() => window.closeloop.replicaSelfTest.result());
     assert.equal(before.pages.length, 2, 'both pages written');
     await page.reload();
     await h.waitReady(page);
     await page.evaluate((name) => window.closeloop.replicaSelfTest.load(name), db);
-    await page.waitForFunction(() => window.closeloop.replicaSelfTest.result() !== null, null, { timeout: 10000 });
+    await page.waitForFunction(() => window.closeloop.replicaSelfTest.result() !== null, null, { timeout: 30000 });
     const r = await page.evaluate(() => window.closeloop.replicaSelfTest.result());
     assert.equal(r.error, '');
     assert.deepEqual(r.pages, [[{ n: 1 }, { n: 2 }], [{ n: 3 }]], 'pages come back whole and in order');
@@ -182,12 +182,12 @@ test('tablet 768×1024 touch: a flick scrolls the real customer list and opens n
     // Flick once the first sync is over and the app idles, so the gesture is measured on a settled list.
     await page.waitForFunction(() => { const f = window.closeloop.field && window.closeloop.field(); return f && f.loaded && !f.first_sync; },
                                null, { timeout: 60000 });
-    const s0 = await h.waitState(page, (st) => st.idle === true && !!st.targets['customers.row0'], 15000);
+    const s0 = await h.waitState(page, (st) => st.idle === true && !!st.targets['customers.row0'], 45000);
     const row = s0.targets['customers.row0'];
     const cdp = await context.newCDPSession(page);
     const start = { x: row.x + row.w / 2, y: row.y + row.h / 2 + 200 };
     await touchDrag(cdp, start, { x: start.x, y: start.y - 150 }, 4, 0);
-    const s1 = await h.waitState(page, (st) => st.idle === true, 15000);
+    const s1 = await h.waitState(page, (st) => st.idle === true, 45000);
     const moved = s1.targets['customers.row0'];
     assert.ok(!moved || moved.y < row.y - 100, `the list scrolled: row 0 ${row.y} → ${moved ? moved.y : 'scrolled out'}`);
     assert.equal(s1.route, 'customers', 'the flick did not open a customer');

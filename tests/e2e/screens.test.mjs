@@ -179,7 +179,7 @@ test('opportunity card: moving a stage back is refused without a reason, then sy
     const refused = await F.waitScreens(page, (x) => x.card.problems.length > 0);
     assert.equal(refused.card.problems[0].code, 'reason_required');
     await shot(page, 'screens-card-move-back-refused-tablet.png');
-    await F.tap(page, 'card.move_back_reason', true);
+    await h.focusText(page, 'card.move_back_reason', { touch: true });
     await page.keyboard.insertText('客户预算冻结，需重新确认方案');
     await F.tap(page, 'card.move_back_to.' + (from - 1), true);
     await F.tap(page, 'card.move_back_confirm', true);
@@ -208,7 +208,7 @@ test('conflicts: an amount changed on two devices shows both values and "re-appl
     await F.go(page, 'opportunities/' + oppA.id, 'opportunities/:id');
     await F.waitScreens(page, (x) => x.card.id === oppA.id);
     await F.tap(page, 'card.edit_amount', true);
-    await F.tap(page, 'card.amount_input', true);
+    await h.focusText(page, 'card.amount_input', { touch: true });
     await page.keyboard.press('Control+A');
     await page.keyboard.press('Backspace');
     await page.keyboard.insertText('123456');

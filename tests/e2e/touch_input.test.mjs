@@ -75,8 +75,7 @@ test('Android keyboard: text with keyCode 229 arrives through input events, and 
   try {
     const cdp = await context.newCDPSession(page);
     await F.go(page, 'customers', 'customers');
-    await F.tap(page, 'customers.search', true);
-    await page.waitForFunction(() => document.activeElement && document.activeElement.id === 'cl-text-agent');
+    await h.focusText(page, 'customers.search', { touch: true });
     const key229 = async (type) => cdp.send('Input.dispatchKeyEvent', { type, windowsVirtualKeyCode: 229, nativeVirtualKeyCode: 229, key: 'Unidentified', code: '' });
     // Gboard: every key is keyCode 229; the text comes only with the input event.
     for (const part of ['杭州', '金源']) {
@@ -117,8 +116,7 @@ test('the on-screen keyboard (visual viewport shrinking) never covers the field 
     // The lowest text field of the form.
     const s0 = await h.waitState(page, (s) => !!s.targets['customer_form.address']);
     const field0 = s0.targets['customer_form.address'];
-    await F.tap(page, 'customer_form.address', true);
-    await page.waitForFunction(() => document.activeElement && document.activeElement.id === 'cl-text-agent');
+    await h.focusText(page, 'customer_form.address', { touch: true });
     // The keyboard slides up: the visible height ends well above the field.
     const visible = Math.round(field0.y - 120);
     assert.ok(visible > 200, `field at ${field0.y}`);
@@ -138,7 +136,7 @@ test('the on-screen keyboard (visual viewport shrinking) never covers the field 
     await shot(page, 'touch-keyboard-covering-portrait.png');
     // Keyboard down again.
     await page.setViewportSize({ width: 768, height: 1024 });
-    await h.waitState(page, (s) => s.idle === true, 15000);
+    await h.waitState(page, (s) => s.idle === true, 45000);
   } finally {
     await context.close();
   }
@@ -200,8 +198,7 @@ test('clipboard paste lands once in the field being typed in (Ctrl+V and the tab
   try {
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.base });
     await F.go(page, 'customers', 'customers');
-    await F.tap(page, 'customers.search', true);
-    await page.waitForFunction(() => document.activeElement && document.activeElement.id === 'cl-text-agent');
+    await h.focusText(page, 'customers.search', { touch: true });
     await page.evaluate(() => navigator.clipboard.writeText('杭州金源'));
     await page.keyboard.press('Control+V');
     await page.waitForFunction(() => window.closeloop.field().list.query !== '');

@@ -335,6 +335,7 @@ void app_draw(const FrameFacts& f) {
     g_shell.style_touch = f.coarse_pointer ? 1 : 0;
   }
   state().targets.clear();
+  state().active_target.clear();
   if (!state().session.valid()) {
     splash(f);
     return;
@@ -420,6 +421,7 @@ std::string app_state_json(const std::string& platform_json) {
   nlohmann::json targets = nlohmann::json::object();
   for (const auto& [name, r] : s.targets) targets[name] = {{"x", r.x}, {"y", r.y}, {"w", r.w}, {"h", r.h}, {"vy", r.vy}, {"vh", r.vh}};
   j["targets"] = targets;
+  j["activeTarget"] = s.active_target;
   if (s.session.valid()) {
     const char* roles[] = {"rep", "manager", "admin"};
     j["user"] = {{"id", s.session.user.id},

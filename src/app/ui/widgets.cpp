@@ -42,6 +42,7 @@ void mark_target(const std::string& name) {
   const ImDrawList* dl = ImGui::GetWindowDrawList();
   const float vy0 = std::max(a.y, dl->GetClipRectMin().y), vy1 = std::min(b.y, dl->GetClipRectMax().y);
   state().targets[name] = AppState::Rect{a.x, a.y, b.x - a.x, b.y - a.y, vy0, std::max(0.0f, vy1 - vy0)};
+  if (ImGui::IsItemActive()) state().active_target = name;
 }
 
 float row_height() {

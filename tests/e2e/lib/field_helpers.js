@@ -74,8 +74,8 @@ async function poll(get, predicate, what, timeout) {
     await new Promise((r) => setTimeout(r, 120));
   }
 }
-const waitField = (page, predicate, timeout = 30000) => poll(() => field(page), predicate, 'field state', timeout);
-const waitScreens = (page, predicate, timeout = 30000) => poll(() => screens(page), predicate, 'screens state', timeout);
+const waitField = (page, predicate, timeout = 60000) => poll(() => field(page), predicate, 'field state', timeout);
+const waitScreens = (page, predicate, timeout = 60000) => poll(() => screens(page), predicate, 'screens state', timeout);
 
 async function signedIn(browser, server, options, username = 'rep1') {
   const env = await h.newPage(browser, { ...options });

@@ -83,15 +83,28 @@ async function launchBrowser() {
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
   '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
+// Playwright's waits (waitForFunction, click, …) default to 30 s. CI machines are shared and can be
+// several times slower than a developer's (a first sync, a frame under load); a broken app still
+// fails, only later. Every context the tests open gets this default.
+const WAIT_MS = 90000;
+
 // A browser with a real profile folder (persistent storage, like a user's browser).
 async function launchPersistent(profileDir, options) {
-  return chromium.launchPersistentContext(profileDir, {
+  const context = await chromium.launchPersistentContext(profileDir, {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS, locale: 'zh-CN', ...options,
   });
+  context.setDefaultTimeout(WAIT_MS);
+  return context;
+}
+
+async function newContext(browser, options) {
+  const context = await browser.newContext({ locale: 'zh-CN', ...options });
+  context.setDefaultTimeout(WAIT_MS);
+  return context;
 }
 
 async function newPage(browser, options) {
-  const context = await browser.newContext({ locale: 'zh-CN', ...options });
+  const context = await newContext(browser, options);
   const page = await context.newPage();
   const problems = [];
   page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
@@ -107,7 +120,7 @@ const state = (page) => page.evaluate(() => window.closeloop.state());
 
 // Polls closeloop.state() from node and checks `predicate(state)` here: the server's CSP forbids
 // eval in the page, so predicates can't be shipped as strings.
-async function waitState(page, predicate, timeout = 30000) {
+async function waitState(page, predicate, timeout = 60000) {
   const deadline = Date.now() + timeout;
   let last = null;
   for (;;) {
@@ -137,9 +150,17 @@ async function clickTarget(page, name, { touch = false } = {}) {
   if (touch) await page.touchscreen.tap(c.x, c.y); else await page.mouse.click(c.x, c.y);
 }
 
+// Taps a text field and waits until it is the active field AND the hidden text agent has the DOM
+// focus: only then do typed keys and IME text land in it. The app handles the tap on its next frame,
+// which on a loaded machine can come well after the tap returns; text sent before then is lost.
+async function focusText(page, name, { touch = false } = {}) {
+  await clickTarget(page, name, { touch });
+  return waitState(page, (st) => st.activeTarget === name && st.textFocus === true);
+}
+
 // Let the idle loop settle (no frames for a moment) so a screenshot shows the final state.
 async function settle(page) {
-  await page.waitForFunction(() => window.closeloop.state().httpInFlight === 0, null, { timeout: 20000 });
+  await page.waitForFunction(() => window.closeloop.state().httpInFlight === 0, null, { timeout: 60000 });
   await page.waitForTimeout(250);
 }
 
@@ -165,5 +186,5 @@ function luminanceStats(img) {
   return { mean, variance: sum2 / n - mean * mean, levels: hist.size };
 }
 
-module.exports = { ROOT, SHOTS, startServer, launchBrowser, launchPersistent, newPage, waitReady, state, waitState,
+module.exports = { ROOT, SHOTS, startServer, launchBrowser, launchPersistent, newPage, waitReady, state, waitState, focusText, newContext,
                    loginThroughForm, target, clickTarget, center, settle, screenshot, luminanceStats };
