@@ -3,7 +3,6 @@
 // the loop pauses itself and every event (input, resize, fetch, timer, IME) resumes it.
 #include <emscripten.h>
 #include <emscripten/html5.h>
-#include <GLES3/gl3.h>
 
 #include <algorithm>
 #include <cmath>
@@ -12,7 +11,6 @@
 #include <vector>
 
 #include <imgui.h>
-#include <imgui_impl_opengl3.h>
 #include <imgui_internal.h>
 
 #include "app/shell/app_entry.h"
@@ -20,6 +18,7 @@
 #include "platform/browser.h"
 #include "platform/http.h"
 #include "platform/platform_internal.h"
+#include "platform/webgl_renderer.h"
 
 namespace cl::platform::detail {
 namespace {
@@ -132,7 +131,6 @@ void frame() {
     g_app_inited = true;
   }
   input_before_frame(t0);
-  ImGui_ImplOpenGL3_NewFrame();
   ImGui::NewFrame();
   tp[2] = now();
   app::app_draw(facts);
@@ -145,10 +143,7 @@ void frame() {
     for (ImTextureData* t : *dd->Textures)
       if (t->Status != ImTextureStatus_OK) tex_rects += t->Status == ImTextureStatus_WantUpdates ? t->Updates.Size : 1000;
   emscripten_webgl_make_context_current(g_gl);
-  glViewport(0, 0, g_fb_w, g_fb_h);
-  glClearColor(0.95f, 0.96f, 0.97f, 1.0f);
-  glClear(GL_COLOR_BUFFER_BIT);
-  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  webgl_renderer_draw(ImGui::GetDrawData(), g_fb_w, g_fb_h);
   input_after_frame();
   g_in_frame = false;
   ++g_frames;
@@ -304,7 +299,7 @@ int main() {
   io.BackendPlatformName = "closeloop_web";
   dp::fonts_install();
   dp::text_install(ImGui::GetCurrentContext());
-  ImGui_ImplOpenGL3_Init("#version 300 es");
+  if (!dp::webgl_renderer_init()) return 1;
   dp::js_init();
   dp::js_install_frame_times();
   emscripten_set_main_loop(dp::loop_tick, 0, false);
