@@ -64,6 +64,7 @@ struct RecordMeta {
   Instant updated_at = 0;
   std::int64_t version = 0;  // bumped by the server on every accepted change
   bool deleted = false;
+  friend bool operator==(const RecordMeta&, const RecordMeta&) = default;
 };
 
 // ============================================================================================
@@ -169,6 +170,7 @@ struct Contact {
   std::string title;
   std::string phone;
   bool decision_maker = false;
+  friend bool operator==(const Contact&, const Contact&) = default;
 };
 
 struct OwnerChange {
@@ -176,6 +178,7 @@ struct OwnerChange {
   Instant at = 0;
   Id by;
   std::string reason;        // "handover", "reassign", …
+  friend bool operator==(const OwnerChange&, const OwnerChange&) = default;
 };
 
 struct Customer {
@@ -193,6 +196,9 @@ struct Customer {
   bool contact_authorised = false;             // R12: may we send the customer messages?
   Id source_lead_id;
   std::vector<OwnerChange> owner_history;      // R6, R28
+  // Field by field, every field: the same answer as comparing the encoded JSON (codec_test checks
+  // that), without encoding twice on every customer.update a push applies.
+  friend bool operator==(const Customer&, const Customer&) = default;
 };
 
 // Lifecycle stage is derived from facts (lifecycle.h), never typed (R7).

@@ -21,7 +21,6 @@ std::vector<nlohmann::json> load_record_bodies(sqlite3* db, std::string_view typ
     case RecordFilter::Kind::All: break;
     case RecordFilter::Kind::Owner: sql += " AND owner_id = ?2"; break;
     case RecordFilter::Kind::Team: sql += " AND team_id = ?2"; break;
-    case RecordFilter::Kind::Region: sql += " AND region = ?2"; break;
   }
   sql += " ORDER BY seq";
   xsql::Stmt s(db, sql);

@@ -17,7 +17,7 @@
 namespace cl::server {
 
 struct RecordFilter {
-  enum class Kind { All, Owner, Team, Region };
+  enum class Kind { All, Owner, Team };
   Kind kind = Kind::All;
   std::string value;  // owner id, team id or region
 };

@@ -57,7 +57,7 @@ void register_sync_routes(ApiRouter& r, ServerContext& ctx) {
     if (!body) return;
     if (!body->contains("schema_version"))
       return write_error(res, 400, "schema_version_required", "every sync request carries schema_version");
-    auto decoded = sync::push_request_from_json(*body);
+    auto decoded = sync::push_request_from_json(std::move(*body));
     if (!decoded.ok()) return write_error(res, 400, sync::kErrBadRequest, "malformed push request", decoded.problems);
     auto out = service->push(*user, decoded.value);
     if (out.error) return write_sync_error(res, *out.error);

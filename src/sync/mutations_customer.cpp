@@ -57,7 +57,7 @@ Result<MutationOutcome> apply_customer_update(const Mutation& m, const Actor& ac
   }
   problems = check_customer(c, settings);
   if (!problems.empty()) return Result<MutationOutcome>::failure(std::move(problems));
-  if (encode(c) == encode(before)) return Result<MutationOutcome>::success(std::move(out));  // nothing changed
+  if (c == before) return Result<MutationOutcome>::success(std::move(out));  // nothing changed
   out.writes.push_back(store(kTypeCustomer, std::move(c), loaded.value.stored.version, now));
   return Result<MutationOutcome>::success(std::move(out));
 }

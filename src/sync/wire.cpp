@@ -117,6 +117,31 @@ Result<PushRequest> push_request_from_json(const Json& j) {
   return finish(std::move(req), std::move(out));
 }
 
+Result<PushRequest> push_request_from_json(Json&& j) {
+  // Take every well-formed args object out first, leaving an empty object in its place: the decoder
+  // then sees the same shapes (args present and an object), so it accepts and refuses exactly what the
+  // const overload does; the taken objects go back into the decoded mutations by position.
+  std::vector<Json> taken;
+  if (j.is_object())
+    if (auto ms = j.find("mutations"); ms != j.end() && ms->is_array()) {
+      taken.resize(ms->size());
+      for (std::size_t i = 0; i < ms->size(); ++i) {
+        Json& m = (*ms)[i];
+        if (!m.is_object()) continue;
+        if (auto a = m.find("args"); a != m.end() && a->is_object()) {
+          taken[i] = std::move(*a);
+          *a = Json::object();
+        }
+      }
+    }
+  Result<PushRequest> out = push_request_from_json(static_cast<const Json&>(j));
+  // Only a fully valid request is used; then every mutation decoded, in order, one per element.
+  if (out.ok() && out.value.mutations.size() == taken.size())
+    for (std::size_t i = 0; i < taken.size(); ++i)
+      if (taken[i].is_object()) out.value.mutations[i].args = std::move(taken[i]);
+  return out;
+}
+
 Json to_json(const Conflict& c) {
   return Json{{"type", c.type},
               {"id", c.id},

@@ -149,6 +149,9 @@ Json to_json(const PullResponse& r);
 
 Result<Mutation> mutation_from_json(const Json& j);
 Result<PushRequest> push_request_from_json(const Json& j);
+// The same decoding and the same problems, but each mutation's args are moved out of `j` instead of
+// deep-copied (a push carries up to 5000 of them); `j` is left valid but unspecified.
+Result<PushRequest> push_request_from_json(Json&& j);
 Result<Conflict> conflict_from_json(const Json& j);
 Result<PushResult> push_result_from_json(const Json& j);
 Result<PushResponse> push_response_from_json(const Json& j);

@@ -209,3 +209,36 @@ TEST_CASE("problems encode as the HTTP error fields array") {
   CHECK(f[0]["code"] == "required_field_missing");
   CHECK(f[0]["message_zh"] == "请填写联系电话");
 }
+
+// customer.update decides "nothing changed" with Customer's operator== instead of encoding both
+// sides: the two answers must agree for a change in any one field, nested ones included.
+TEST_CASE("two customers are equal exactly when their encodings are") {
+  const Customer base = fixtures::customer();
+  std::vector<void (*)(Customer&)> edits = {
+      [](Customer& c) { c.meta.id += "x"; },          [](Customer& c) { c.meta.owner_id += "x"; },
+      [](Customer& c) { c.meta.created_at += 1; },     [](Customer& c) { c.meta.updated_at += 1; },
+      [](Customer& c) { c.meta.version += 1; },        [](Customer& c) { c.meta.deleted = !c.meta.deleted; },
+      [](Customer& c) { c.code += "x"; },              [](Customer& c) { c.name += "x"; },
+      [](Customer& c) { c.decision_maker += "x"; },    [](Customer& c) { c.decision_maker_title += "x"; },
+      [](Customer& c) { c.phone += "1"; },             [](Customer& c) { c.main_business += "x"; },
+      [](Customer& c) { c.address += "x"; },           [](Customer& c) { c.contacts.push_back({}); },
+      [](Customer& c) { c.contacts.at(0).phone += "1"; },
+      [](Customer& c) { c.contacts.at(0).decision_maker = !c.contacts.at(0).decision_maker; },
+      [](Customer& c) { c.tags["region"] += "x"; },    [](Customer& c) { c.custom["k"] = "v2"; },
+      [](Customer& c) { c.contact_authorised = !c.contact_authorised; },
+      [](Customer& c) { c.source_lead_id += "x"; },    [](Customer& c) { c.owner_history.push_back({}); },
+      [](Customer& c) { c.owner_history.at(0).reason += "x"; },
+      [](Customer& c) { c.owner_history.at(0).at += 1; },
+  };
+  REQUIRE_FALSE(base.contacts.empty());
+  REQUIRE_FALSE(base.owner_history.empty());
+  CHECK(base == fixtures::customer());
+  CHECK(encode(base) == encode(fixtures::customer()));
+  for (std::size_t i = 0; i < edits.size(); ++i) {
+    CAPTURE(i);
+    Customer changed = base;
+    edits[i](changed);
+    CHECK_FALSE(changed == base);
+    CHECK_FALSE(encode(changed) == encode(base));
+  }
+}

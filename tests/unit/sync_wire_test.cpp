@@ -86,6 +86,51 @@ TEST_CASE("a malformed push is refused with the failing field named, never throw
   CHECK_FALSE(push_request_from_json(Json("text")).ok());
 }
 
+// The server decodes a push it owns by moving each mutation's args out of the parsed body: the result
+// and every refusal must be exactly those of the copying decoder.
+TEST_CASE("decoding a push by moving its args gives what the copying decoder gives") {
+  auto problems_text = [](const Result<PushRequest>& r) {
+    std::string t;
+    for (const auto& p : r.problems) t += p.field + ":" + p.code + ";";
+    return t;
+  };
+  PushRequest req;
+  req.client_id = "dev-1";
+  req.schema_version = kSchemaVersion;
+  req.mutations.push_back(mutation(1, kCustomerCreate, {{"customer", customer_json("c1", "D7-0001")}}));
+  req.mutations.push_back(mutation(2, kActivityLog, {{"activity", {{"id", "a1"}, {"kind", "visit"}, {"summary", "拜访"}}}}, 3));
+  const Json good = to_json(req);
+  std::vector<Json> cases = {good};
+  Json args_not_object = good;  // one mutation's args is an array: refused, named by index
+  args_not_object["mutations"][1]["args"] = Json::array({1, 2});
+  cases.push_back(args_not_object);
+  Json args_missing = good;
+  args_missing["mutations"][0].erase("args");
+  cases.push_back(args_missing);
+  Json element_not_object = good;  // a stray element: the others must not shift into its place
+  element_not_object["mutations"].push_back(5);
+  cases.push_back(element_not_object);
+  Json mids_down = good;
+  mids_down["mutations"][1]["mid"] = 1;
+  cases.push_back(mids_down);
+  cases.push_back(Json::array());
+  for (const Json& c : cases) {
+    const auto copied = push_request_from_json(c);
+    Json owned = c;
+    const auto moved = push_request_from_json(std::move(owned));
+    CAPTURE(c.dump());
+    REQUIRE(copied.ok() == moved.ok());
+    CHECK(problems_text(copied) == problems_text(moved));
+    if (!copied.ok()) continue;
+    REQUIRE(copied.value.mutations.size() == moved.value.mutations.size());
+    for (std::size_t i = 0; i < copied.value.mutations.size(); ++i) {
+      CHECK(to_json(copied.value.mutations[i]) == to_json(moved.value.mutations[i]));
+      CHECK(moved.value.mutations[i].args == c["mutations"][i]["args"]);
+    }
+  }
+  CHECK(push_request_from_json(Json(good)).value.mutations[1].args["activity"]["summary"] == "拜访");
+}
+
 TEST_CASE("mutation ids in a push must increase") {
   PushRequest req{"dev-1", 1, {mutation(2, kLeadTouch, {{"id", "l1"}}), mutation(2, kLeadTouch, {{"id", "l1"}})}};
   auto r = push_request_from_json(to_json(req));
