@@ -96,4 +96,4 @@ async function run({ base, n, runs }) {
   return { medianMs: L.median(total), profile: last.profile };
 }
 
-module.exports = { run, firstSyncOnce };
+module.exports = { run, firstSyncOnce, signInAndWait };

@@ -167,8 +167,14 @@ EM_JS(void, js_idb_install, (), {
     const meta = tx.objectStore("meta");
     meta.get("page_gen").onsuccess = function (e) { meta.put((e.target.result || 0) + 1, "page_gen"); };
   }
+  // Page values: UTF-8 bytes (ArrayBuffer) since issue 5's first-sync work; strings before.
+  const utf8 = typeof TextDecoder !== "undefined" ? new TextDecoder() : null;
+  const utf8enc = typeof TextEncoder !== "undefined" ? new TextEncoder() : null;
+  function pageText(v) { return typeof v === "string" ? v : utf8.decode(new Uint8Array(v)); }
+  function pageBytes(text) { return utf8enc ? utf8enc.encode(text).buffer : text; }
   Module.clIdb = { open: open, run: run, transaction: transaction, str: str, withString: withString, fail: fail,
-                   errText: errText, dbs: dbs, applyOutbox: applyOutbox, bumpGeneration: bumpGeneration };
+                   errText: errText, dbs: dbs, applyOutbox: applyOutbox, bumpGeneration: bumpGeneration,
+                   pageText: pageText, pageBytes: pageBytes };
 });
 
 EM_JS(void, js_idb_add_intent, (int req, const char* db, const char* entry_json), {
@@ -208,9 +214,15 @@ EM_JS(void, js_idb_stage_evidence, (const char* sha, const char* name, const cha
                               bytes: HEAPU8.slice(bytes, bytes + size) });
 });
 
-EM_JS(void, js_idb_append_page, (const char* db, double key, const char* changes, const char* cursor, const char* outbox), {
+// The page is stored as its UTF-8 bytes (an ArrayBuffer), not as a JS string: issue 5's first sync
+// writes 56 MB of pages, which as strings were decoded to UTF-16 on the main thread and serialized at
+// two bytes a character (mostly-ASCII text with hanzi is a two-byte string) — twice the bytes for
+// IndexedDB to write, and about three times the main-thread time per put. Loads and compaction read
+// both forms (pages written by earlier versions are strings).
+EM_JS(void, js_idb_append_page, (const char* db, double key, const char* changes, int changes_len, const char* cursor, const char* outbox), {
   const I = Module.clIdb;
-  const c = I.str(changes), cur = I.str(cursor), oc = JSON.parse(I.str(outbox));
+  const c = HEAPU8.slice(changes, changes + changes_len).buffer;
+  const cur = I.str(cursor), oc = JSON.parse(I.str(outbox));
   // Durability: a page and its cursor commit together either way (atomicity doesn't depend on it),
   // and if a crash loses a "relaxed" commit the page is simply pulled again. Only a transaction that
   // records a user-visible outcome (a rejection, a dismissal, conflicts) waits for the disk flush —
@@ -260,16 +272,16 @@ EM_JS(void, js_idb_compact, (int req, const char* db, const char* plan_json), {
       pages.get(key).onsuccess = function (e) {
         got[i] = e.target.result;
         if (--waiting > 0) return;
-        if (got.some(function (v) { return typeof v !== "string"; })) { tx.abort(); return; }  // stale plan
+        if (got.some(function (v) { return typeof v !== "string" && !(v instanceof ArrayBuffer); })) { tx.abort(); return; }  // stale plan
         const kept = [];
         got.forEach(function (v, s) {
-          const arr = JSON.parse(v);
+          const arr = JSON.parse(I.pageText(v));
           plan.keep[s].forEach(function (j) { kept.push(arr[j]); });
         });
         plan.sources.forEach(function (k) { pages.delete(k); });
         let at = 0;
         plan.new_keys.forEach(function (k, n) {
-          pages.add(JSON.stringify(kept.slice(at, at + plan.new_sizes[n])), k);
+          pages.add(I.pageBytes(JSON.stringify(kept.slice(at, at + plan.new_sizes[n]))), k);
           at += plan.new_sizes[n];
         });
         I.bumpGeneration(tx);
@@ -326,6 +338,11 @@ EM_JS(void, js_idb_load, (int req, const char* db, double after, double gen, int
       if (p) HEAPU8.set(new Uint8Array(out.snapshot), p);
     }
     (out.pages || []).forEach(function (p, i) {
+      if (p instanceof ArrayBuffer) {   // UTF-8 bytes straight into the C++ string that keeps them
+        const at = Module._cl_idb_page_buffer(req, out.keys[i], p.byteLength);
+        if (at) HEAPU8.set(new Uint8Array(p), at);
+        return;
+      }
       I.withString(typeof p === "string" ? p : "[]", function (ptr) { Module._cl_idb_loaded_page(req, out.keys[i], ptr); });
     });
     (out.evidence || []).forEach(function (ev) {
@@ -464,8 +481,8 @@ class IndexedDbStorage final : public app::ReplicaStorage {
   }
   void append_page(std::int64_t key, const std::string& changes_json, const std::string& cursor,
                    const app::OutboxChanges& outbox) override {
-    js_idb_append_page(db_.c_str(), static_cast<double>(key), changes_json.c_str(), cursor.c_str(),
-                       outbox_changes_json(outbox).c_str());
+    js_idb_append_page(db_.c_str(), static_cast<double>(key), changes_json.data(), static_cast<int>(changes_json.size()),
+                       cursor.c_str(), outbox_changes_json(outbox).c_str());
   }
   void update_outbox(const app::OutboxChanges& changes) override {
     js_idb_update_outbox(db_.c_str(), outbox_changes_json(changes).c_str());
@@ -574,6 +591,15 @@ EMSCRIPTEN_KEEPALIVE void cl_idb_loaded_page(int req, double key, const char* ch
   auto it = g_loads.find(req);
   if (it != g_loads.end() && changes_json)
     it->second.state.pages.push_back({static_cast<std::int64_t>(key), changes_json});
+}
+
+// A stored page kept as UTF-8 bytes: JS copies them into the returned buffer (nullptr: no such load).
+EMSCRIPTEN_KEEPALIVE char* cl_idb_page_buffer(int req, double key, int size) {
+  auto it = g_loads.find(req);
+  if (it == g_loads.end() || size < 0) return nullptr;
+  auto& pages = it->second.state.pages;
+  pages.push_back({static_cast<std::int64_t>(key), std::string(static_cast<std::size_t>(size), '\0')});
+  return size > 0 ? pages.back().changes_json.data() : nullptr;
 }
 
 // The load's snapshot: JS copies the bytes into the returned buffer (nullptr: no such load).

@@ -225,7 +225,9 @@ test('many pulled updates keep the IndexedDB page store bounded, and a reload st
         tx.objectStore('pages').getAll().onsuccess = (e) => {
           let last = null;
           for (const p of e.target.result)
-            for (const c of JSON.parse(p)) if (c.type + '/' + c.id === args.key) last = c.deleted ? null : c.record.main_business;
+            // A page value is its UTF-8 bytes (ArrayBuffer) or, written by an older build, a string.
+            for (const c of JSON.parse(typeof p === 'string' ? p : new TextDecoder().decode(p)))
+              if (c.type + '/' + c.id === args.key) last = c.deleted ? null : c.record.main_business;
           req.result.close();
           resolve(last);
         };

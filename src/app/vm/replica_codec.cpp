@@ -40,6 +40,10 @@ sync::StoredRecord stored(std::string_view type, const T& rec) {
 
 }  // namespace
 
+Problems apply_record_json(LocalReplica& replica, RecordKind kind, const sync::Json& record) {
+  return upsert_json(replica, kind, record);
+}
+
 Problems apply_change(LocalReplica& replica, const sync::Change& change) {
   RecordKind kind;
   if (!parse_record_kind(change.type, kind)) return {};

@@ -15,6 +15,8 @@ namespace cl::app {
 // Upsert or remove (tombstone / scope removal) one pulled change. Unknown types are ignored (a newer
 // server may replicate kinds this client does not show); undecodable records are reported.
 Problems apply_change(LocalReplica& replica, const sync::Change& change);
+// The JSON record of an upsert of `kind` (core's codec decodes it); undecodable records are reported.
+Problems apply_record_json(LocalReplica& replica, RecordKind kind, const sync::Json& record);
 // One record written by apply_mutation (optimistic apply).
 Problems apply_stored(LocalReplica& replica, const sync::StoredRecord& rec);
 

@@ -5,6 +5,7 @@
 #include <limits>
 #include <string_view>
 
+#include "app/vm/pull_page.h"
 #include "app/vm/replica_codec.h"
 #include "core/version.h"
 #include "sync/mutations.h"
@@ -114,25 +115,6 @@ std::array<std::string_view, N> raw_members(std::string_view body, const std::ar
   return found;
 }
 
-// sync::change_from_json copies the record out of the parsed page (a deep copy of a JSON object per
-// change). Taking the record out of the element first and moving it in afterwards skips that copy —
-// issue 5: about 0.7 s of loading or pulling 100k records in the browser. Same checks, same result.
-Result<sync::Change> take_change(sync::Json& element) {
-  sync::Json record;
-  bool moved = false;
-  if (element.is_object()) {
-    auto it = element.find("record");
-    if (it != element.end() && it->is_object()) {
-      record = std::move(*it);
-      *it = sync::Json::object();
-      moved = true;
-    }
-  }
-  auto ch = sync::change_from_json(element);
-  if (ch.ok() && moved) ch.value.record = std::move(record);
-  return ch;
-}
-
 // R32: a rejection comes with a way to fix it — the record to open, or the form to retry.
 std::string fix_route_for(const sync::Mutation& m) {
   const auto& a = m.args;
@@ -164,7 +146,7 @@ SyncClient::SyncClient(SyncClientConfig config, LocalReplica& replica, SyncTrans
 
 // --- storage -> memory ---------------------------------------------------------------------------
 
-void SyncClient::index_page(std::int64_t key, const std::vector<sync::Change>& changes) {
+void SyncClient::index_page(std::int64_t key, const std::vector<PulledChange>& changes) {
   StoredPageInfo info;
   info.key = key;
   info.changes.reserve(changes.size());
@@ -193,21 +175,15 @@ Problems SyncClient::absorb(const StoredState& state, Instant now) {
   for (const auto& page : state.pages) {
     if (skip_pages) break;
     if (!state.all_pages && page.key <= max_page_key_) continue;  // already applied
-    auto arr = sync::Json::parse(page.changes_json, nullptr, false);
-    if (!arr.is_array()) {
-      problems.push_back({"invalid_json", "pages", "本地数据页损坏", "A stored page is corrupt"});
-      continue;
-    }
-    std::vector<sync::Change> changes;
-    changes.reserve(arr.size());
-    for (auto& cj : arr) {
-      auto ch = take_change(cj);
-      if (!ch.ok()) { problems.insert(problems.end(), ch.problems.begin(), ch.problems.end()); continue; }
-      auto p = apply_change(replica_, ch.value);
+    // Streamed straight into records (pull_page.h), or through the DOM when that path declines.
+    auto decoded = decode_stored_changes(page.changes_json);
+    problems.insert(problems.end(), decoded.problems.begin(), decoded.problems.end());
+    if (!decoded.problems.empty() && decoded.problems.front().code == "invalid_json") continue;   // not an array
+    for (auto& ch : decoded.value) {
+      auto p = apply_pulled(replica_, ch);
       problems.insert(problems.end(), p.begin(), p.end());
-      changes.push_back(std::move(ch.value));
     }
-    index_page(page.key, changes);
+    index_page(page.key, decoded.value);
   }
   page_generation_ = state.page_generation;
   // The stored cursor matches the stored pages. The syncing tab keeps its own when it only read the
@@ -618,6 +594,7 @@ void SyncClient::pull_from(const std::string& cursor, Instant now) {
   status_.phase = SyncPhase::Pulling;
   auto seq = ++request_seq_;
   std::weak_ptr<bool> alive = alive_;
+  if (config_.clock) idle_since_ = config_.clock();
   transport_.get(path, [this, alive, seq, now](const HttpReply& r) {
     if (alive.expired() || seq != request_seq_) return;
     on_pull_reply(r, now);
@@ -693,6 +670,29 @@ void SyncClient::on_pull_reply(const HttpReply& r, Instant now) {
   }
   if (r.status == 401) return on_failure("unauthorized", false, now);
   if (!is_success(r.status)) return on_failure("http " + std::to_string(r.status), r.status == 0, now);
+  // Stage timings (issue 5 benchmark): each mark() adds the time since the previous one to a stage.
+  PullTimings& tm = status_.pull_timings;
+  const bool timed = static_cast<bool>(config_.clock);
+  double t_mark = timed ? config_.clock() : 0;
+  const double t_start = t_mark;
+  auto mark = [&](double PullTimings::*stage) {
+    if (!timed) return;
+    const double t = config_.clock();
+    tm.*stage += t - t_mark;
+    t_mark = t;
+  };
+  if (timed) {
+    ++tm.pages;
+    if (idle_since_ > 0) tm.wait_ms += std::max(0.0, t_start - idle_since_);
+  }
+  struct Finish {   // whatever way the handler leaves, the client's own work ends here
+    SyncClient* c; bool timed; double start;
+    ~Finish() {
+      if (!timed) return;
+      c->idle_since_ = c->config_.clock();
+      c->status_.pull_timings.total_ms += c->idle_since_ - start;
+    }
+  } finish_timing{this, timed, t_start};
   // Issue 5 first sync: ask for the next page before working on this one, so the server and the
   // network prepare page n+1 while this tab parses, applies and stores page n (about a third of a
   // page's time). Cursor and has_more are read from the raw text; only with nothing to push (pushes
@@ -707,33 +707,41 @@ void SyncClient::on_pull_reply(const HttpReply& r, Instant now) {
       pull_from(prefetched, now);
     }
   }
+  mark(&PullTimings::scan_ms);
   auto fail_bad_reply = [&] {
     if (!prefetched.empty()) ++request_seq_;   // its reply will be ignored
     on_failure("bad pull response", false, now);
   };
-  auto j = sync::Json::parse(r.body, nullptr, false);
-  // The changes are read by take_change (no record copies); the rest by the wire reader.
-  sync::Json changes_json;
-  if (j.is_object()) {
-    auto it = j.find("changes");
-    if (it != j.end() && it->is_array()) {
-      changes_json = std::move(*it);
-      *it = sync::Json::array();
+  // Issue 5: the page is streamed straight into records (pull_page.h: nlohmann's SAX parser, the
+  // same lexer, with the DOM path as the reference whenever the stream holds anything unusual).
+  // Only when the changes could be cut out of the text, since that text is what gets stored.
+  const std::string_view changes_text = raw[0];
+  const bool cut = !changes_text.empty() && changes_text.front() == '[';
+  auto decoded = cut ? decode_pull_page(r.body) : decode_pull_page_dom(r.body);
+  if (!decoded.ok()) return fail_bad_reply();
+  PulledPage& pulled = decoded.value;
+  sync::PullResponse& page = pulled.rest;
+  mark(&PullTimings::parse_ms);
+
+  // Stored as received (an array of wire Changes, what a load parses); re-encoded only if the
+  // member can't be cut out of the body (then every record is still JSON: the DOM path read it).
+  std::string text;
+  if (!pulled.changes.empty()) {
+    if (cut) {
+      text.assign(changes_text);
+    } else {
+      sync::Json arr = sync::Json::array();
+      for (const auto& ch : pulled.changes) {
+        sync::Change c{ch.type, ch.id, ch.deleted, ch.version, std::get<sync::Json>(ch.record)};
+        arr.push_back(sync::to_json(c));
+      }
+      text = arr.dump();
     }
-  }
-  auto resp = sync::pull_response_from_json(j);
-  if (!resp.ok()) return fail_bad_reply();
-  auto& page = resp.value;
-  page.changes.reserve(changes_json.size());
-  for (auto& el : changes_json) {
-    auto ch = take_change(el);
-    if (!ch.ok()) return fail_bad_reply();
-    page.changes.push_back(std::move(ch.value));
   }
 
   const auto before = outbox_.entries();
   revert_optimistic();
-  for (const auto& ch : page.changes) apply_change(replica_, ch);
+  for (auto& ch : pulled.changes) apply_pulled(replica_, ch);
   cursor_ = page.cursor;
   last_mid_ = std::max(last_mid_, page.last_mid);
   outbox_.on_pull(last_mid_, page.rejections);
@@ -747,31 +755,25 @@ void SyncClient::on_pull_reply(const HttpReply& r, Instant now) {
     changes.caught_up = true;
   }
 
-  if (!page.changes.empty()) {
-    // Stored as received (an array of wire Changes, what a load parses); re-encoded only if the
-    // member can't be cut out of the body.
-    const std::string_view changes_text = raw[0];
-    std::string text;
-    if (!changes_text.empty() && changes_text.front() == '[') {
-      text.assign(changes_text);
-    } else {
-      sync::Json arr = sync::Json::array();
-      for (const auto& ch : page.changes) arr.push_back(sync::to_json(ch));
-      text = arr.dump();
-    }
+  if (!pulled.changes.empty()) {
     const std::int64_t key = max_page_key_ + 1;
+    mark(&PullTimings::apply_ms);
     storage_.append_page(key, text, cursor_, changes);
+    mark(&PullTimings::store_ms);
     last_change_at_ = now;
-    index_page(key, page.changes);
+    index_page(key, pulled.changes);
+    mark(&PullTimings::index_ms);
     // Planning walks the whole index: not while a first sync streams full pages in (has_more).
     if (++pages_since_plan_ >= config_.compact_every_pages && !page.has_more) maybe_compact();
   } else {
     // An empty poll writes no page (storage would fill with "[]" values every 30 s); a stale stored
     // cursor only means re-pulling a page after a reload, which upserts idempotently.
+    mark(&PullTimings::apply_ms);
     storage_.update_outbox(changes);
+    mark(&PullTimings::store_ms);
   }
 
-  status_.records_received += page.changes.size();
+  status_.records_received += pulled.changes.size();
   ++status_.pages_received;
   pull_wanted_ = page.has_more;
   if (!page.has_more) next_poll_at_ = now + config_.poll_interval_ms;

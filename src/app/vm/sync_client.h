@@ -31,6 +31,7 @@
 
 #include "app/vm/local_replica.h"
 #include "app/vm/page_compaction.h"
+#include "app/vm/pull_page.h"
 #include "app/vm/replica_snapshot.h"
 #include "core/model.h"
 #include "core/problem.h"
@@ -169,6 +170,21 @@ struct SyncIssue {
   std::string fix_route;
 };
 
+// Where the pulls' main-thread time went (issue 5 first-sync benchmark), summed over this run, in ms
+// of SyncClientConfig::clock (all zero without one). `wait` is the time between the client having
+// finished everything before a reply and that reply being handled (network, server, other work on
+// the thread such as frames); the rest is the client's own work per stage.
+struct PullTimings {
+  int pages = 0;
+  double wait_ms = 0;
+  double scan_ms = 0;      // cursor/has_more/changes located in the raw text
+  double parse_ms = 0;     // text → records (JSON parse and decode)
+  double apply_ms = 0;     // records into the replica (+ rebase of pending intents)
+  double store_ms = 0;     // handing the page to storage (the synchronous part of the IndexedDB write)
+  double index_ms = 0;     // page index for compaction
+  double total_ms = 0;     // whole reply handler
+};
+
 struct SyncStatus {
   Connectivity connectivity = Connectivity::Online;
   SyncPhase phase = SyncPhase::Idle;
@@ -192,6 +208,7 @@ struct SyncStatus {
   int compactions = 0;
   bool snapshot_loaded = false;       // the last full read came from a snapshot (+ later pages)
   int snapshots_written = 0;
+  PullTimings pull_timings;
 };
 
 struct SyncClientConfig {
@@ -211,6 +228,8 @@ struct SyncClientConfig {
   Instant snapshot_quiet_ms = 1000;
   CompactionPolicy compaction{};
   sync::BackoffPolicy backoff{};
+  // A monotonic clock in ms for PullTimings only (the browser passes performance.now); none = no timings.
+  std::function<double()> clock;
 };
 
 class SyncClient {
@@ -294,7 +313,7 @@ class SyncClient {
   OutboxChanges outbox_changes_since(const std::vector<sync::OutboxEntry>& before) const;
   std::string conflicts_json() const;
   LoadRequest incremental(bool evidence) const;
-  void index_page(std::int64_t key, const std::vector<sync::Change>& changes);
+  void index_page(std::int64_t key, const std::vector<PulledChange>& changes);
   void maybe_compact();
   void maybe_snapshot(Instant now);
   std::size_t changes_after_snapshot() const;
@@ -345,6 +364,7 @@ class SyncClient {
   bool pull_wanted_ = true;   // a pull is due (start, after a push, has_more, poll)
   Instant next_poll_at_ = 0;
   std::uint64_t request_seq_ = 0;  // a reply to an older request (after a reset) is ignored
+  double idle_since_ = 0;          // clock: when the client last finished its own work on a pull
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // storage callbacks after destruction
 };
 
