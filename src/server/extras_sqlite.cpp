@@ -57,6 +57,12 @@ std::string Stmt::text(int col) const {
   return std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)));
 }
 
+std::string_view Stmt::text_view(int col) const {
+  const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
+  if (!p) return {};
+  return std::string_view(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)));
+}
+
 bool Stmt::is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
 
 std::optional<std::int64_t> Stmt::opt_i64(int col) const {

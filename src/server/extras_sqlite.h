@@ -40,6 +40,8 @@ class Stmt {
 
   std::int64_t i64(int col) const;
   std::string text(int col) const;
+  // The column's bytes in SQLite's buffer: valid until the next step() or reset(), no copy.
+  std::string_view text_view(int col) const;
   bool is_null(int col) const;
   std::optional<std::int64_t> opt_i64(int col) const;
 
