@@ -55,8 +55,19 @@ Money paid_total(const Id& invoice_id, const std::vector<Payment>& payments) {
 }
 
 Money open_amount(const Invoice& invoice, const std::vector<Payment>& payments) {
+  return open_amount(invoice, paid_total(invoice.meta.id, payments));
+}
+
+std::map<Id, Money> paid_by_invoice(const std::vector<Payment>& payments) {
+  std::map<Id, Money> paid;
+  for (const auto& p : payments)
+    if (!p.meta.deleted) paid[p.invoice_id] += p.amount;
+  return paid;
+}
+
+Money open_amount(const Invoice& invoice, Money paid) {
   if (invoice.status == InvoiceStatus::Cancelled) return {};
-  return invoice.amount - paid_total(invoice.meta.id, payments);
+  return invoice.amount - paid;
 }
 
 Result<Invoice> request_invoice(const Contract& contract, const std::vector<Invoice>& existing,
@@ -130,9 +141,7 @@ Result<PaymentRecorded> record_payment(const Invoice& invoice, const std::vector
 
 std::vector<OverdueInvoice> overdue_invoices(const std::vector<Invoice>& invoices,
                                              const std::vector<Payment>& payments, Instant now) {
-  std::map<Id, Money> paid;
-  for (const auto& p : payments)
-    if (!p.meta.deleted) paid[p.invoice_id] += p.amount;
+  std::map<Id, Money> paid = paid_by_invoice(payments);
   const Date today = beijing_date(now);
   std::vector<OverdueInvoice> out;
   for (const auto& i : invoices) {

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <string>
+#include <map>
 #include <vector>
 
 #include "core/model.h"
@@ -26,6 +27,11 @@ Result<Contract> sign_contract(Contract contract, Date signed_on, Instant now);
 Money invoiced_total(const Id& contract_id, const std::vector<Invoice>& invoices);  // excl. cancelled
 Money paid_total(const Id& invoice_id, const std::vector<Payment>& payments);
 Money open_amount(const Invoice& invoice, const std::vector<Payment>& payments);
+// The same two figures for a whole list: live payments summed per invoice in one pass (paid_total per
+// invoice over a list is quadratic: 77k invoices x 80k payments took an export 4.5 minutes), and an
+// invoice's open amount given what was paid on it.
+std::map<Id, Money> paid_by_invoice(const std::vector<Payment>& payments);
+Money open_amount(const Invoice& invoice, Money paid);
 
 struct InvoiceRequest {
   Id invoice_id;

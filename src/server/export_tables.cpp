@@ -108,12 +108,14 @@ ExportTable invoices(const ExportData& d, const Names& n, Instant now) {
                                         "未回款(元)", "逾期天数", "负责销售"}, {}};
   std::map<Id, int> overdue_days;
   for (const auto& o : overdue_invoices(d.invoices, d.payments, now)) overdue_days[o.invoice_id] = o.days_overdue;
+  const std::map<Id, Money> paid = paid_by_invoice(d.payments);
   for (const auto& i : d.invoices) {
     auto od = overdue_days.find(i.meta.id);
+    auto p = paid.find(i.meta.id);
+    const Money paid_on_it = p == paid.end() ? Money{} : p->second;
     t.rows.push_back({i.code, n.customer(i.customer_id), i.amount, std::string(enum_name(i.status)), date_text(i.requested_on),
-                      date_text(i.issued_on), date_text(i.due_on), paid_total(i.meta.id, d.payments),
-                      open_amount(i, d.payments), static_cast<std::int64_t>(od == overdue_days.end() ? 0 : od->second),
-                      n.user(i.meta.owner_id)});
+                      date_text(i.issued_on), date_text(i.due_on), paid_on_it, open_amount(i, paid_on_it),
+                      static_cast<std::int64_t>(od == overdue_days.end() ? 0 : od->second), n.user(i.meta.owner_id)});
   }
   return t;
 }

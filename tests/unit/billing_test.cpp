@@ -95,3 +95,39 @@ TEST_CASE("an invoice is overdue from the Beijing day after its due date, with d
   inv.status = InvoiceStatus::Paid;
   CHECK(overdue_invoices({inv}, paid, on_due_day + 30 * kDay).empty());
 }
+
+// Lists (exports, dashboards) sum payments per invoice in one pass: the figures must be exactly the
+// per-invoice ones, deleted payments and cancelled invoices included.
+TEST_CASE("per-list paid and open amounts equal the per-invoice ones") {
+  std::vector<Invoice> invoices;
+  std::vector<Payment> payments;
+  for (int i = 0; i < 40; ++i) {
+    Invoice inv;
+    inv.meta.id = "I" + std::to_string(i);
+    inv.amount = yuan(1000 + 37 * i);
+    inv.status = i % 7 == 0 ? InvoiceStatus::Cancelled : (i % 3 ? InvoiceStatus::Issued : InvoiceStatus::Paid);
+    invoices.push_back(inv);
+    for (int k = 0; k < i % 4; ++k) {
+      Payment p = pay(Money{100 * (i + 1) + k});
+      p.meta.id = "P" + std::to_string(i) + "-" + std::to_string(k);
+      p.invoice_id = inv.meta.id;
+      p.meta.deleted = (i + k) % 5 == 0;
+      payments.push_back(p);
+    }
+  }
+  Payment stray = pay(yuan(9));
+  stray.invoice_id = "no-such-invoice";
+  payments.push_back(stray);
+  const auto paid = paid_by_invoice(payments);
+  int with_payments = 0;
+  for (const auto& inv : invoices) {
+    CAPTURE(inv.meta.id);
+    auto it = paid.find(inv.meta.id);
+    const Money p = it == paid.end() ? Money{} : it->second;
+    with_payments += p.fen > 0;
+    CHECK(p == paid_total(inv.meta.id, payments));
+    CHECK(open_amount(inv, p) == open_amount(inv, payments));
+  }
+  CHECK(with_payments > 10);
+  CHECK(paid.at("no-such-invoice") == yuan(9));
+}
