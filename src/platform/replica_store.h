@@ -40,6 +40,8 @@ void delete_indexeddb_replica(const std::string& db_name);
 // The last storage failure (quota exceeded, connection lost), "" when none. An intent that could
 // not be written stays in the sync client's memory and is written again on a timer.
 const std::string& indexeddb_last_error();
+// Write transactions started and not yet committed or aborted (pulled pages still being stored).
+int indexeddb_writes_pending();
 
 // navigator.storage.persist(): ask the browser not to evict the replica under storage pressure.
 void request_persistent_storage();

@@ -115,9 +115,11 @@ EM_JS(void, js_idb_install, (), {
   // committed. Durability "strict" unless told (only caches may be written "relaxed").
   function run(name, stores, fn, done, durability) {
     let finished = false;
+    ++Module.clIdb.writing;
     function finish(err) {
       if (finished) return;
       finished = true;
+      --Module.clIdb.writing;
       if (err) fail(err);
       if (done) done(err);
     }
@@ -174,7 +176,7 @@ EM_JS(void, js_idb_install, (), {
   function pageBytes(text) { return utf8enc ? utf8enc.encode(text).buffer : text; }
   Module.clIdb = { open: open, run: run, transaction: transaction, str: str, withString: withString, fail: fail,
                    errText: errText, dbs: dbs, applyOutbox: applyOutbox, bumpGeneration: bumpGeneration,
-                   pageText: pageText, pageBytes: pageBytes };
+                   pageText: pageText, pageBytes: pageBytes, writing: 0 };
 });
 
 EM_JS(void, js_idb_add_intent, (int req, const char* db, const char* entry_json), {
@@ -431,6 +433,8 @@ EM_JS(void, js_idb_delete, (const char* db), {
   indexedDB.deleteDatabase(name);
 });
 
+EM_JS(int, js_idb_writing, (), { return Module.clIdb ? Module.clIdb.writing : 0; });
+
 EM_JS(void, js_storage_persist, (), {
   if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(function () {});
 });
@@ -549,6 +553,7 @@ void delete_indexeddb_replica(const std::string& db_name) {
 void on_indexeddb_changed_elsewhere(std::function<void(const std::string& db_name)> f) { g_changed = std::move(f); }
 
 const std::string& indexeddb_last_error() { return g_last_error; }
+int indexeddb_writes_pending() { return js_idb_writing(); }
 void request_persistent_storage() { js_storage_persist(); }
 std::unique_ptr<app::SyncTransport> make_http_sync_transport() { return std::make_unique<HttpSyncTransport>(); }
 

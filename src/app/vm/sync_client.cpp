@@ -584,12 +584,13 @@ void SyncClient::post_push(Instant now) {
   update_counts();
 }
 
-void SyncClient::pull(Instant now) { pull_from(cursor_, now); }
+void SyncClient::pull(Instant now) { pull_from(cursor_, now, more_); }
 
-void SyncClient::pull_from(const std::string& cursor, Instant now) {
+void SyncClient::pull_from(const std::string& cursor, Instant now, bool follow_up) {
+  const int limit = follow_up && config_.catch_up_pull_limit > 0 ? config_.catch_up_pull_limit : config_.pull_limit;
   std::string path = "/api/v1/sync/pull?client_id=" + url_encode(outbox_.client_id()) +
                      "&schema_version=" + std::to_string(kSchemaVersion) + "&cursor=" + url_encode(cursor) +
-                     "&limit=" + std::to_string(config_.pull_limit);
+                     "&limit=" + std::to_string(limit);
   in_flight_ = true;
   status_.phase = SyncPhase::Pulling;
   auto seq = ++request_seq_;
@@ -663,6 +664,7 @@ void SyncClient::on_pull_reply(const HttpReply& r, Instant now) {
     ++page_generation_;   // mirrors the storage's bump
     status_.records_received = 0;
     status_.pages_received = 0;
+    more_ = false;
     replay_pending(now);
     pull_wanted_ = true;
     on_success(now);
@@ -704,7 +706,7 @@ void SyncClient::on_pull_reply(const HttpReply& r, Instant now) {
     const std::string_view cur = raw[1];
     if (cur.size() >= 2 && cur.front() == '"' && cur.back() == '"' && cur.find('\\') == std::string_view::npos) {
       prefetched.assign(cur.substr(1, cur.size() - 2));
-      pull_from(prefetched, now);
+      pull_from(prefetched, now, true);
     }
   }
   mark(&PullTimings::scan_ms);
@@ -776,6 +778,7 @@ void SyncClient::on_pull_reply(const HttpReply& r, Instant now) {
   status_.records_received += pulled.changes.size();
   ++status_.pages_received;
   pull_wanted_ = page.has_more;
+  more_ = page.has_more;
   if (!page.has_more) next_poll_at_ = now + config_.poll_interval_ms;
   if (!prefetched.empty()) {
     if (page.has_more && page.cursor == prefetched) {

@@ -218,6 +218,9 @@ struct SyncClientConfig {
   Settings settings;                  // stages, required fields (same rules as the server)
   std::size_t push_batch = 100;
   int pull_limit = 1000;
+  // Later pages of a pull that said has_more (a first sync, a long catch-up) ask for this many
+  // (0 = pull_limit): fewer round trips, each a longer but still short task on the main thread.
+  int catch_up_pull_limit = 0;
   Instant poll_interval_ms = 30'000;  // pull even with nothing to push (others' changes)
   Instant follower_refresh_ms = 10'000;  // a following tab re-reads storage even without a message
   Instant storage_retry_ms = 3'000;   // an intent storage refused is written again after this
@@ -297,7 +300,7 @@ class SyncClient {
   void push(Instant now);
   void post_push(Instant now);
   void pull(Instant now);
-  void pull_from(const std::string& cursor, Instant now);
+  void pull_from(const std::string& cursor, Instant now, bool follow_up);
   void refresh(Instant now, bool then_push);
   void on_evidence_reply(const std::string& sha, const HttpReply& reply, Instant now);
   void on_push_reply(const HttpReply& reply, Instant now);
@@ -365,6 +368,7 @@ class SyncClient {
   Instant next_poll_at_ = 0;
   std::uint64_t request_seq_ = 0;  // a reply to an older request (after a reset) is ignored
   double idle_since_ = 0;          // clock: when the client last finished its own work on a pull
+  bool more_ = false;              // the last page said has_more: the next pull continues it
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // storage callbacks after destruction
 };
 
