@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <map>
+#include <set>
 
 #include "core/billing.h"
 #include "core/codec.h"
@@ -137,18 +138,41 @@ DeliveryReport deliver_outbox_now(ServerContext& ctx, Instant now) {
 
 SchedulerReport run_scheduler_tick(ServerContext& ctx, Instant now) {
   SchedulerReport report;
+  // Reading and judging every record happens on a read snapshot, outside the write lock: at a million
+  // records it takes ~10 s, and inside the write transaction it held every push back that long, once
+  // a minute. Only the writes below take the lock, and they re-check what may have moved meanwhile.
+  DueWork work;
+  ctx.store.read([&] { work = due_notices(load_data(ctx), now); });
+  report = apply_due_work(ctx, work, now);
+  report.delivery = deliver_outbox_now(ctx, now);
+  return report;
+}
+
+SchedulerReport apply_due_work(ServerContext& ctx, const DueWork& work, Instant now) {
+  SchedulerReport report;
   ctx.store.transaction([&] {
     sqlite3* db = ctx.db->raw();
-    SchedulerData data = load_data(ctx);
-    auto work = due_notices(data, now);
     const auto& notices = work.notices;
+    // Opportunities whose stall stamp could not be written because the stay judged stalled is no
+    // longer the open, current one (advanced, closed or deleted since the snapshot): their stall
+    // notices are dropped too; the next tick judges them afresh.
+    std::set<Id> moved_on;
     // R11: record level1_sent_at / level2_sent_at on the stay, in this same transaction, as a new
     // version of the opportunity (clients pull it), so a rerun never sends again.
     for (const auto& u : work.stall_updates) {
       auto row = ctx.store.get_record("opportunity", u.opportunity_id);
-      if (!row || row->deleted) continue;
+      if (!row || row->deleted) {
+        moved_on.insert(u.opportunity_id);
+        continue;
+      }
       auto opp = decode<Opportunity>(nlohmann::json::parse(row->body, nullptr, false));
       if (!opp.ok()) continue;
+      const auto& stages = opp.value.stages;
+      if (opp.value.status != OpportunityStatus::Open || u.stay_index + 1 != stages.size() ||
+          stages[u.stay_index].left_at != 0) {
+        moved_on.insert(u.opportunity_id);
+        continue;
+      }
       apply_stall_update(opp.value, u);
       opp.value.meta.version = row->version + 1;
       opp.value.meta.updated_at = now;
@@ -160,6 +184,7 @@ SchedulerReport run_scheduler_tick(ServerContext& ctx, Instant now) {
     }
     report.notices = static_cast<int>(notices.size());
     for (const auto& n : notices) {
+      if (n.subject_type == "opportunity" && n.kind.rfind("stall", 0) == 0 && moved_on.count(n.subject_id)) continue;
       auto r = send_notice(db, n, now);
       report.inbox_added += r.inbox_added ? 1 : 0;
       report.queued += static_cast<int>(r.queued.size());
@@ -167,7 +192,6 @@ SchedulerReport run_scheduler_tick(ServerContext& ctx, Instant now) {
         for (auto& s : r.skipped) report.skipped.push_back(n.dedupe_key + ": " + s);
     }
   });
-  report.delivery = deliver_outbox_now(ctx, now);
   return report;
 }
 

@@ -49,8 +49,14 @@ struct SchedulerReport {
   std::vector<std::string> skipped;
 };
 
-// One tick: load, decide, notify, deliver. Safe to call concurrently with requests.
+// One tick: load and decide on a read snapshot (no write lock), then apply_due_work, then deliver.
+// Safe to call concurrently with requests.
 SchedulerReport run_scheduler_tick(ServerContext& ctx, Instant now);
+
+// The write half of a tick, in one transaction: stall stamps (R11) and notices. A stall judged on the
+// snapshot whose stay is no longer the open, current one (the opportunity moved on meanwhile) gets
+// neither its stamp nor its notice. Returns the report without delivery.
+SchedulerReport apply_due_work(ServerContext& ctx, const DueWork& work, Instant now);
 
 // Delivers what the outbox has due (SMTP settings from --smtp-url/--smtp-from/--smtp-user/
 // --smtp-password/--smtp-tls); DB work under store.transaction, network calls outside it.
