@@ -40,20 +40,7 @@ json inbox(TestServer& s, const std::string& token) {
 }
 
 Opportunity opportunity(const std::string& id, const std::string& owner, Instant entered) {
-  Opportunity o;
-  o.meta.id = id;
-  o.meta.owner_id = owner;
-  o.meta.created_at = entered;
-  o.meta.version = 1;
-  o.customer_id = "cust-1";
-  o.title = "骨科耗材年度采购";
-  o.expected_amount = Money{50'000'000};
-  StageVisit v;
-  v.stage = 0;
-  v.entered_at = entered;
-  v.entered_by = owner;
-  o.stages = {v};
-  return o;
+  return test::open_opportunity(id, owner, entered, "cust-1");
 }
 
 Customer customer(const std::string& id, const std::string& owner, const std::string& name, const std::string& code) {

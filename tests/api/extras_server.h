@@ -10,9 +10,29 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/model.h"
 #include "server_harness.h"
 
 namespace cl::test {
+
+// An open opportunity in stage ① since `entered`, owned by `owner`: what the stall reminders judge.
+inline Opportunity open_opportunity(const std::string& id, const std::string& owner, Instant entered,
+                                    const std::string& customer_id) {
+  Opportunity o;
+  o.meta.id = id;
+  o.meta.owner_id = owner;
+  o.meta.created_at = entered;
+  o.meta.version = 1;
+  o.customer_id = customer_id;
+  o.title = "骨科耗材年度采购";
+  o.expected_amount = Money{50'000'000};
+  StageVisit v;
+  v.stage = 0;
+  v.entered_at = entered;
+  v.entered_by = owner;
+  o.stages = {v};
+  return o;
+}
 
 inline void insert_record(const apitest::TestServer& server, const std::string& type, const std::string& id,
                           const std::string& owner, const std::string& team, const std::string& region,

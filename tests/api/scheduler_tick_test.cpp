@@ -12,6 +12,7 @@
 #include "server/notify_inbox.h"
 #include "server/scheduler.h"
 #include "server/sqlite_store.h"
+#include "extras_server.h"
 #include "server_harness.h"
 
 using namespace cl;
@@ -20,19 +21,7 @@ using namespace cl::server;
 namespace {
 
 Opportunity stalled_opportunity(const std::string& id, Instant entered) {
-  Opportunity o;
-  o.meta.id = id;
-  o.meta.owner_id = "u-rep";
-  o.meta.version = 1;
-  o.customer_id = "c-1";
-  o.title = "骨科耗材年度采购";
-  o.expected_amount = Money{50'000'000};
-  StageVisit v;
-  v.stage = 0;
-  v.entered_at = entered;
-  v.entered_by = "u-rep";
-  o.stages = {v};
-  return o;
+  return test::open_opportunity(id, "u-rep", entered, "c-1");
 }
 
 void put_opportunity(SqliteStore& store, const Opportunity& o) {
