@@ -54,29 +54,25 @@ TEST_CASE("fractional clip edges truncate like ImGui's own backends") {
   CHECK(b.w == 15);   // 31.125 - 15.75 = 15.375
 }
 
+// Display point (px, py) lands on clip-space point (cx, cy).
+static void check_maps(const Transform& t, float px, float py, float cx, float cy) {
+  float x, y;
+  to_clip(t, px, py, x, y);
+  CHECK(x == doctest::Approx(cx));
+  CHECK(y == doctest::Approx(cy));
+}
+
 TEST_CASE("the display's corners map to the corners of clip space, top-left to (-1, 1)") {
   const Transform t = display_to_clip(0, 0, 800, 600);
-  float x, y;
-  to_clip(t, 0, 0, x, y);
-  CHECK(x == doctest::Approx(-1));
-  CHECK(y == doctest::Approx(1));
-  to_clip(t, 800, 600, x, y);
-  CHECK(x == doctest::Approx(1));
-  CHECK(y == doctest::Approx(-1));
-  to_clip(t, 400, 300, x, y);
-  CHECK(x == doctest::Approx(0));
-  CHECK(y == doctest::Approx(0));
+  check_maps(t, 0, 0, -1, 1);
+  check_maps(t, 800, 600, 1, -1);
+  check_maps(t, 400, 300, 0, 0);
 }
 
 TEST_CASE("a display not at the origin still maps its own corners to clip space's") {
   const Transform t = display_to_clip(50, 20, 200, 100);
-  float x, y;
-  to_clip(t, 50, 20, x, y);
-  CHECK(x == doctest::Approx(-1));
-  CHECK(y == doctest::Approx(1));
-  to_clip(t, 250, 120, x, y);
-  CHECK(x == doctest::Approx(1));
-  CHECK(y == doctest::Approx(-1));
+  check_maps(t, 50, 20, -1, 1);
+  check_maps(t, 250, 120, 1, -1);
 }
 
 TEST_CASE("the state record asks for a GL call only when the wanted state differs from the last set") {

@@ -186,10 +186,18 @@ class FastPage {
       default: return false;
     }
   }
+  // What opening any container does while a value is being captured or skipped; true when that
+  // decided it (`ok` holds the answer), false when the caller's own context decides.
+  bool open_captured_or_skipped(Json empty, bool& ok) {
+    ok = true;
+    if (capturing()) ok = capture_open(std::move(empty));
+    else if (skip_depth_ > 0) ++skip_depth_;
+    else if (skip_next_) { skip_next_ = false; skip_depth_ = 1; }
+    else return false;
+    return true;
+  }
   bool start_object(std::size_t) {
-    if (capturing()) return capture_open(Json::object());
-    if (skip_depth_ > 0) { ++skip_depth_; return true; }
-    if (skip_next_) { skip_next_ = false; skip_depth_ = 1; return true; }
+    if (bool ok; open_captured_or_skipped(Json::object(), ok)) return ok;
     if (stack_.empty()) {
       if (stored_) return false;
       push(Ctx::Top);
@@ -209,9 +217,7 @@ class FastPage {
     }
   }
   bool start_array(std::size_t) {
-    if (capturing()) return capture_open(Json::array());
-    if (skip_depth_ > 0) { ++skip_depth_; return true; }
-    if (skip_next_) { skip_next_ = false; skip_depth_ = 1; return true; }
+    if (bool ok; open_captured_or_skipped(Json::array(), ok)) return ok;
     if (stack_.empty()) {
       if (!stored_) return false;
       push(Ctx::Changes);
