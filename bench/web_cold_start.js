@@ -25,7 +25,8 @@ async function coldStartOnce(profile, base, expectCustomers) {
           // Where the time went: app.js + app.wasm fetched and compiled until main(); the first frame;
           // the replica loaded (IndexedDB read + decode) until the interactive frame starts; that frame.
           const split = { main: mark('closeloop-main'), firstFrame: mark('closeloop-first-frame'), frameStart: fr.start,
-                          screens: fr.screens, webgl: fr.webgl };
+                          screens: fr.screens, webgl: fr.webgl, idbRead: mark('closeloop-idb-read'),
+                          replicaRead: mark('closeloop-replica-read'), restored: mark('closeloop-replica-restored') };
           return { interactiveMs: m[0].startTime, split, customers: f ? f.customers : -1, activities: f ? f.activities : -1,
                    fromSnapshot: f ? !!f.snapshot_loaded : false,
                    domContentLoaded: nav ? nav.domContentLoadedEventEnd : 0, screen: window.closeloop.state().screen };
@@ -53,7 +54,8 @@ async function measure(profile, base, expectCustomers, runs, label) {
     last = r;
     L.log(`cold start ${label} run ${i + 1}/${runs}: interactive at ${r.interactiveMs.toFixed(0)} ms ` +
           `(${r.customers} customers, ${r.activities} activities in the replica, loaded from ${r.fromSnapshot ? 'snapshot' : 'pages'}; ` +
-          `main() at ${r.split.main.toFixed(0)}, first frame ${r.split.firstFrame.toFixed(0)}, interactive frame starts ` +
+          `main() at ${r.split.main.toFixed(0)}, first frame ${r.split.firstFrame.toFixed(0)}, IndexedDB read done ` +
+          `${r.split.idbRead.toFixed(0)}, in wasm ${r.split.replicaRead.toFixed(0)}, replica restored ${r.split.restored.toFixed(0)}, interactive frame starts ` +
           `${(r.split.frameStart || NaN).toFixed(0)}, its screens ${(r.split.screens || NaN).toFixed(1)} ms, webgl ${(r.split.webgl || NaN).toFixed(1)} ms)`);
   }
   return { ms: L.median(times), last };

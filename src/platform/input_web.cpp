@@ -182,13 +182,18 @@ void input_before_frame(double now_ms) {
     g_touch.mode = TouchMode::LongPressed;
   }
   if (g_touch.inertia) {
+    // v(t) = v0·e^(−k·t), so the glide over dt is v·(1 − e^(−k·dt))/k whatever the frame spacing:
+    // a slow or stalled frame catches up instead of losing distance, and a flick travels v0/k in all.
+    constexpr double kDecel = 3.5;   // 1/s, ~ iOS-like deceleration
     const double dt = (now_ms - g_touch.inertia_last_ms) / 1000.0;
-    g_touch.inertia_last_ms = now_ms;
-    if (dt > 0 && dt < 0.25) {
-      scroll_by(g_touch.scroll_window, static_cast<float>(g_touch.velocity.x * dt), static_cast<float>(g_touch.velocity.y * dt));
-      const float decay = static_cast<float>(std::exp(-dt * 3.5));   // ~ iOS-like deceleration
-      g_touch.velocity.x *= decay;
-      g_touch.velocity.y *= decay;
+    if (dt > 0) {
+      g_touch.inertia_last_ms = now_ms;
+      const double decay = std::exp(-dt * kDecel);
+      const double travel = (1.0 - decay) / kDecel;
+      scroll_by(g_touch.scroll_window, static_cast<float>(g_touch.velocity.x * travel),
+                static_cast<float>(g_touch.velocity.y * travel));
+      g_touch.velocity.x *= static_cast<float>(decay);
+      g_touch.velocity.y *= static_cast<float>(decay);
     }
     if (std::fabs(g_touch.velocity.x) < 20.0f && std::fabs(g_touch.velocity.y) < 20.0f) g_touch.inertia = false;
   }

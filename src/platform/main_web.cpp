@@ -187,6 +187,8 @@ void loop_tick() {
 
 }  // namespace
 
+void perf_mark(const char* name) { js_mark(name); }
+
 void wake() {
   g_awake_until = now() + kAwakeAfterEventMs;
   if (g_paused) {

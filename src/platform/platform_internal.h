@@ -14,6 +14,7 @@ void wake();                   // resume the paused main loop for a while
 void run_frame_now();          // run one frame synchronously (inside a user gesture)
 bool in_frame();
 double now();                  // emscripten_get_now(), ms
+void perf_mark(const char* name);   // performance.mark(name): where a start went (bench/web_cold_start.js)
 
 // Input (input_web.cpp)
 void input_before_frame(double now_ms);   // long-press, inertia, deferred touch release

@@ -333,6 +333,7 @@ EM_JS(void, js_idb_load, (int req, const char* db, double after, double gen, int
   }
   function failed(e) { I.withString(I.errText(e), function (m) { Module._cl_idb_loaded_done(req, 0, 0, 0, m); }); }
   function deliver(out) {
+    performance.mark("closeloop-idb-read");   // the load's transaction (and the shell's read) done
     if (out.snapshot) {
       // Straight into the C++ string that keeps it (one 20 MB copy, not two).
       const n = out.snapshot.byteLength;

@@ -30,6 +30,7 @@
 #include "core/settings.h"
 #include "platform/browser.h"
 #include "platform/http.h"
+#include "platform/platform_internal.h"
 #include "platform/replica_store.h"
 
 namespace cl::app {
@@ -196,7 +197,9 @@ void start(const Session& session) {
   g.storage->load(g.app->sync.startup_request(), [generation](StoredState stored, std::string error) {
     if (generation != g.generation || !g.app) return;
     if (!error.empty()) state().sync.last_error_en = "IndexedDB: " + error;
+    platform::detail::perf_mark("closeloop-replica-read");      // IndexedDB read, bytes in wasm memory
     g.app->sync.restore(std::move(stored), now_ms());
+    platform::detail::perf_mark("closeloop-replica-restored");  // snapshot decoded, later pages applied
     g.app->loaded = true;
     if (g.leader_pending) g.app->sync.set_leader(true, now_ms());
     platform::request_redraw();

@@ -84,8 +84,10 @@ Module.clPlatform = (function () {
   function pointer(e, type) {
     const r = canvas.getBoundingClientRect();
     const src = e.pointerType === 'touch' ? 1 : (e.pointerType === 'pen' ? 2 : 0);
+    // e.timeStamp is when the finger was there (same clock as performance.now()), not when a busy
+    // main thread got round to the handler: the release velocity must not depend on that lag.
     Module._cl_pointer(type, e.clientX - r.left, e.clientY - r.top, e.button < 0 ? 0 : e.button, src,
-                       e.isPrimary ? 1 : 0, performance.now());
+                       e.isPrimary ? 1 : 0, e.timeStamp > 0 ? e.timeStamp : performance.now());
   }
   function installPointer() {
     canvas.addEventListener('pointerdown', function (e) {
