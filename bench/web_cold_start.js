@@ -27,7 +27,9 @@ async function coldStartOnce(profile, base, expectCustomers) {
           const split = { main: mark('closeloop-main'), firstFrame: mark('closeloop-first-frame'), frameStart: fr.start,
                           screens: fr.screens, webgl: fr.webgl, idbRead: mark('closeloop-idb-read'),
                           replicaRead: mark('closeloop-replica-read'), restored: mark('closeloop-replica-restored') };
-          return { interactiveMs: m[0].startTime, split, customers: f ? f.customers : -1, activities: f ? f.activities : -1,
+          const marks = performance.getEntriesByType('mark').filter((e) => e.name.startsWith('closeloop-'))
+            .map((e) => `${e.name.slice(10)} ${e.startTime.toFixed(0)}`).join(', ');
+          return { interactiveMs: m[0].startTime, split, marks, customers: f ? f.customers : -1, activities: f ? f.activities : -1,
                    fromSnapshot: f ? !!f.snapshot_loaded : false,
                    domContentLoaded: nav ? nav.domContentLoadedEventEnd : 0, screen: window.closeloop.state().screen };
         }
@@ -58,6 +60,7 @@ async function measure(profile, base, expectCustomers, runs, label) {
           `${r.split.idbRead.toFixed(0)}, in wasm ${r.split.replicaRead.toFixed(0)}, replica restored ${r.split.restored.toFixed(0)}, interactive frame starts ` +
           `${(r.split.frameStart || NaN).toFixed(0)}, its screens ${(r.split.screens || NaN).toFixed(1)} ms, webgl ${(r.split.webgl || NaN).toFixed(1)} ms)`);
   }
+  if (process.env.CLOSELOOP_BENCH_MARKS) L.log(`marks of the last run: ${last.marks}`);
   return { ms: L.median(times), last };
 }
 

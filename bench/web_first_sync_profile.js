@@ -51,28 +51,6 @@ function cpuDelta(a, b) {
   return by;
 }
 
-// Self time per function (ms), and per coarse category.
-function summarize(profile) {
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const self = new Map();
-  const dt = profile.timeDeltas;
-  for (let i = 0; i < profile.samples.length; i++) {
-    const node = byId.get(profile.samples[i]);
-    const ms = (dt[i + 1] !== undefined ? dt[i + 1] : 0) / 1000;
-    const cf = node.callFrame;
-    const url = cf.url || '';
-    const kind = cf.functionName.startsWith('(') ? cf.functionName
-      : url.includes('.wasm') || url.startsWith('wasm://') ? 'wasm' : 'js';
-    const key = `${cf.functionName || '(anonymous)'} ${kind === 'js' ? url.split('/').pop() + ':' + cf.lineNumber : '[' + kind + ']'}`;
-    const e = self.get(key) || { ms: 0, kind };
-    e.ms += ms;
-    self.set(key, e);
-  }
-  const cats = {};
-  for (const [, e] of self) cats[e.kind] = (cats[e.kind] || 0) + e.ms;
-  return { rows: [...self.entries()].sort((a, b) => b[1].ms - a[1].ms), cats };
-}
-
 async function main() {
   const a = args();
   const data = await L.seededDataDir(a.n);
@@ -161,7 +139,7 @@ async function main() {
       const ph = [0, 1, 2, 3, 4].map((k) => sum(phases.map((p) => p[k])));
       console.log(`frames: ${frames.length}, CPU ${sum(frames).toFixed(0)} ms (size ${ph[0].toFixed(0)}, input ${ph[1].toFixed(0)}, ` +
                   `screens ${ph[2].toFixed(0)}, render ${ph[3].toFixed(0)}, webgl ${ph[4].toFixed(0)}), longest ${Math.max(0, ...frames).toFixed(0)} ms`);
-      const { rows, cats } = summarize(prof);
+      const { rows, cats } = L.summarizeProfile(prof);
       const profMs = (prof.endTime - prof.startTime) / 1000;
       console.log(`CPU profile of the page's main thread: ${profMs.toFixed(0)} ms (wall of the run ${wall.toFixed(0)} ms); by category:`);
       for (const [k, v] of Object.entries(cats).sort((x, y) => y[1] - x[1])) console.log(`  ${v.toFixed(0).padStart(7)} ms  ${k}`);

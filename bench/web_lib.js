@@ -212,6 +212,29 @@ async function openApp(profileDir, base, hash = '#/customers', viewport = { widt
   return { context, page, problems };
 }
 
+// A CDP CPU profile (Profiler.stop): self time per function (ms), and per coarse category (wasm, js,
+// (program), (garbage collector), (idle)).
+function summarizeProfile(profile) {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map();
+  const dt = profile.timeDeltas;
+  for (let i = 0; i < profile.samples.length; i++) {
+    const node = byId.get(profile.samples[i]);
+    const ms = (dt[i + 1] !== undefined ? dt[i + 1] : 0) / 1000;
+    const cf = node.callFrame;
+    const url = cf.url || '';
+    const kind = cf.functionName.startsWith('(') ? cf.functionName
+      : url.includes('.wasm') || url.startsWith('wasm://') ? 'wasm' : 'js';
+    const key = `${cf.functionName || '(anonymous)'} ${kind === 'js' ? url.split('/').pop() + ':' + cf.lineNumber : '[' + kind + ']'}`;
+    const e = self.get(key) || { ms: 0, kind };
+    e.ms += ms;
+    self.set(key, e);
+  }
+  const cats = {};
+  for (const [, e] of self) cats[e.kind] = (cats[e.kind] || 0) + e.ms;
+  return { rows: [...self.entries()].sort((a, b) => b[1].ms - a[1].ms), cats };
+}
+
 // ---- statistics -------------------------------------------------------------------------------
 function quantile(values, q) {
   if (!values.length) return NaN;
@@ -231,4 +254,4 @@ function report(name, value, unit, target, extra = '') {
 }
 
 module.exports = { ROOT, OUT, harness, log, sleep, findBuild, startServer, api, login, seededDataDir, freshProfile, openApp,
-                   quantile, median, report, syntheticCustomer, prng };
+                   quantile, median, report, syntheticCustomer, prng, summarizeProfile };

@@ -120,36 +120,78 @@
 
   applyLang();
 
-  // A returning user's replica database is opened now, while app.js and app.wasm download and
-  // compile (issue 5 cold start: opening IndexedDB took ~0.25 s once the app asked, reading the 20 MB
-  // replica snapshot another 0.2–0.5 s). Only an existing database is opened (a missing one is not
-  // created here); the app adopts the connection if it is at the version it expects and closes it
-  // otherwise, and uses the snapshot read here only if its load transaction finds the same one
-  // stored (replica_store_web.cpp).
-  (function openReplicaEarly() {
+  // A returning user's replica is read now, while app.js and app.wasm download and compile (issue 5
+  // cold start). Once the app runs, its main thread is busy drawing, and each IndexedDB answer waits
+  // for a turn: the app's own load — page generation, then snapshot info, then the later pages, then
+  // done — took ~0.3 s of round trips even for an empty replica. Here the thread is idle.
+  //
+  // One readonly transaction reads everything the app's startup load asks for (replica_store_web.cpp
+  // js_idb_load: the snapshot, the pages written after it, cursor and counters, outbox, evidence), in
+  // the shape that load hands to the app. It is one consistent view of the database; it stays current
+  // only while no tab commits a write, which every writer announces on the BroadcastChannel
+  // "closeloop-idb-<db>" — heard here from before the transaction starts, so any write that could be
+  // missing marks the read stale and the app reads the database itself instead. Only an existing
+  // database at the app's version is read (a missing one is not created here); the app adopts the
+  // connection if it is at the version it expects and closes it otherwise.
+  (function readReplicaEarly() {
     var user = null;
     try { user = ls(TOKEN) ? JSON.parse(ls(USER) || 'null') : null; } catch (e) {}
     if (!user || !user.id || !window.indexedDB) return;
     var name = 'closeloop-' + user.id;
-    window.closeloopEarlyIdb = { name: name, db: new Promise(function (resolve) {
+    var early = window.closeloopEarlyIdb = { name: name, stale: false, channel: null };
+    if (typeof BroadcastChannel !== 'undefined') {
+      early.channel = new BroadcastChannel('closeloop-idb-' + name);
+      early.channel.onmessage = function () { early.stale = true; };
+    }
+    early.close = function () { if (early.channel) early.channel.close(); early.channel = null; };
+    early.db = new Promise(function (resolve) {
       var req;
       try { req = indexedDB.open(name); } catch (e) { resolve(null); return; }
       req.onupgradeneeded = function () { req.transaction.abort(); };   // it didn't exist: leave it to the app
-      req.onsuccess = function () { resolve(req.result); };
+      req.onsuccess = function () { performance.mark('closeloop-idb-open'); resolve(req.result); };
       req.onerror = function (e) { if (e && e.preventDefault) e.preventDefault(); resolve(null); };
       req.onblocked = function () { resolve(null); };
-    }) };
-    window.closeloopEarlyIdb.snapshot = window.closeloopEarlyIdb.db.then(function (db) {
-      if (!db || !db.objectStoreNames.contains('meta')) return null;
+    });
+    early.read = early.db.then(function (db) {
+      var stores = ['pages', 'meta', 'outbox', 'evidence'];
+      if (!db || db.version !== 2 || !stores.every(function (s) { return db.objectStoreNames.contains(s); })) return null;
       return new Promise(function (resolve) {
-        var tx, out = {};
-        try { tx = db.transaction(['meta'], 'readonly'); } catch (e) { resolve(null); return; }
-        tx.objectStore('meta').get('snapshot_info').onsuccess = function (e) { out.info = e.target.result; };
-        tx.objectStore('meta').get('snapshot').onsuccess = function (e) { out.bytes = e.target.result; };
-        tx.oncomplete = function () { resolve(out.info && out.bytes instanceof ArrayBuffer ? out : null); };
+        var tx, out = { meta: { all_pages: true, evidence_loaded: true } }, allPages = false;
+        try { tx = db.transaction(stores, 'readonly'); } catch (e) { resolve(null); return; }
+        var meta = tx.objectStore('meta'), pages = tx.objectStore('pages'), evidence = tx.objectStore('evidence');
+        // Requests on one store are answered in order: page_gen, then the snapshot's info and bytes.
+        meta.get('page_gen').onsuccess = function (e) { out.meta.page_generation = e.target.result || 0; };
+        // With a snapshot of this generation: the pages written after it; else every page.
+        meta.get('snapshot_info').onsuccess = function (e) {
+          var info = e.target.result, range = null;
+          if (info && info.gen === out.meta.page_generation) {
+            out.snapshotKey = info.key;
+            out.snapshotTag = info.tag;
+            range = IDBKeyRange.lowerBound(info.key, true);
+          } else {
+            allPages = true;
+          }
+          pages.getAll(range).onsuccess = function (e2) { out.pages = e2.target.result; };
+          pages.getAllKeys(range).onsuccess = function (e2) { out.keys = e2.target.result; };
+        };
+        meta.get('snapshot').onsuccess = function (e) {
+          if (!allPages && e.target.result instanceof ArrayBuffer) out.snapshot = e.target.result;
+        };
+        meta.get('cursor').onsuccess = function (e) { out.meta.cursor = e.target.result || ''; };
+        meta.get('caught_up').onsuccess = function (e) { out.meta.caught_up = e.target.result === true; };
+        meta.get('last_mid').onsuccess = function (e) { out.meta.last_mid = e.target.result || 0; };
+        meta.get('conflicts').onsuccess = function (e) { out.conflicts = e.target.result || ''; };
+        tx.objectStore('outbox').getAll().onsuccess = function (e) { out.outbox = e.target.result; };
+        evidence.getAll().onsuccess = function (e) { out.evidence = e.target.result; };
+        evidence.getAllKeys().onsuccess = function (e) { out.meta.evidence_shas = e.target.result; };
+        tx.oncomplete = function () {
+          performance.mark('closeloop-idb-early-read');
+          // Pages after a snapshot whose bytes are missing are not a replica: the app reads it all itself.
+          resolve(allPages || out.snapshot ? out : null);
+        };
         tx.onabort = function () { resolve(null); };
       });
-    });
+    }).catch(function () { return null; });
   })();
 
   // The wasm app loads while the user types (so the workspace appears right after login).

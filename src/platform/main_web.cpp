@@ -119,12 +119,30 @@ EM_JS(void, js_install_frame_times, (), {
   };
 });
 
+// A returning user's replica is on its way from IndexedDB (the shell's early read, web/shell.js, or
+// the startup load): the first frame waits for it, up to kHoldFirstFrameMs after main(), so that the
+// first frame drawn is usually the list itself rather than an empty "loading" screen the next frame
+// replaces — and the main thread stays free to take IndexedDB's answers meanwhile (issue 5 cold start;
+// the shell's boot screen stays up). Never longer: a slow disk still gets a loading screen.
+EM_JS(int, js_early_replica_read_pending, (), {
+  const e = window.closeloopEarlyIdb;
+  return e && e.read ? 1 : 0;
+});
+constexpr double kHoldFirstFrameMs = 400;
+double g_main_ms = 0;
+
+bool hold_first_frame(double t, bool replica_in_memory) {
+  if (g_frames > 0 || replica_in_memory || t - g_main_ms > kHoldFirstFrameMs) return false;
+  return app::field_app_loading() || js_early_replica_read_pending();
+}
+
 void frame() {
   if (g_in_frame) return;  // re-entrancy: focus() inside a frame fires events synchronously
   if (!fonts_ready()) return;
   const double t0 = now();
   double tp[kFramePhases + 1] = {t0};
   const bool replica_in_memory = app::field_app() != nullptr;
+  if (hold_first_frame(t0, replica_in_memory)) return;
   g_in_frame = true;
   const app::FrameFacts facts = measure();
   tp[1] = now();
@@ -179,7 +197,7 @@ void loop_tick() {
   if (!(background_only && g_frames > 0 && t - g_last_frame_ms < kBackgroundFrameMs && syncing())) frame();
   // Pause when nothing changes: every event source (input, resize, fetch, timer, IME, font load)
   // calls wake(), which keeps frames coming for a short settle time; touch/inertia keep it awake.
-  if (fonts_ready() && now() > g_awake_until && !input_busy() && !text_composing()) {
+  if (fonts_ready() && g_frames > 0 && now() > g_awake_until && !input_busy() && !text_composing()) {
     emscripten_pause_main_loop();
     g_paused = true;
   }
@@ -286,6 +304,7 @@ EMSCRIPTEN_KEEPALIVE const char* cl_state_json() {
 
 int main() {
   dp::js_mark("closeloop-main");
+  dp::g_main_ms = dp::now();
   EmscriptenWebGLContextAttributes attrs;
   emscripten_webgl_init_context_attributes(&attrs);
   attrs.majorVersion = 2;

@@ -174,7 +174,7 @@ EM_JS(void, js_idb_install, (), {
   const utf8enc = typeof TextEncoder !== "undefined" ? new TextEncoder() : null;
   function pageText(v) { return typeof v === "string" ? v : utf8.decode(new Uint8Array(v)); }
   function pageBytes(text) { return utf8enc ? utf8enc.encode(text).buffer : text; }
-  Module.clIdb = { open: open, run: run, transaction: transaction, str: str, withString: withString, fail: fail,
+  Module.clIdb = { open: open, run: run, transaction: transaction, channel: channel, str: str, withString: withString, fail: fail,
                    errText: errText, dbs: dbs, applyOutbox: applyOutbox, bumpGeneration: bumpGeneration,
                    pageText: pageText, pageBytes: pageBytes, writing: 0 };
 });
@@ -319,17 +319,18 @@ EM_JS(void, js_idb_write_snapshot, (const char* db, const void* bytes, int size,
 // instead of the pages it covers.
 EM_JS(void, js_idb_load, (int req, const char* db, double after, double gen, int with_evidence, const char* snapshot_tag), {
   const I = Module.clIdb;
+  performance.mark("closeloop-idb-load");   // the app asks for its replica
   const tag = I.str(snapshot_tag), name = I.str(db);
-  // The snapshot the shell started reading while the app loaded (web/shell.js): the startup load's
-  // alone. This transaction runs meanwhile without reading the bytes itself; once both are done the
-  // shell's bytes are used if they carry the tag, key and generation this transaction found stored
-  // (same info = same records). Otherwise — another tab replaced the snapshot in between — the whole
-  // load runs again from storage alone, so pages and snapshot always come from one consistent view.
+  // The startup load may take what the shell read while the app loaded (web/shell.js): the same
+  // stores in one readonly transaction, so one consistent view — used only if no tab has announced a
+  // write since that transaction began (else it might lack it) and it holds every page or a snapshot
+  // with this build's tag (else every page must be read). From here on this tab's own channel hears other tabs' writes;
+  // the hand-over happens in one JS turn, so no announcement falls between the two listeners.
   const shell = window.closeloopEarlyIdb;
   let early = null;
-  if (shell && shell.name === name && shell.snapshot) {
-    if (tag && gen < 0) early = shell.snapshot.catch(function () { return null; });
-    shell.snapshot = null;
+  if (shell && shell.name === name && shell.read) {
+    if (tag && gen < 0 && with_evidence) early = shell.read;
+    shell.read = null;
   }
   function failed(e) { I.withString(I.errText(e), function (m) { Module._cl_idb_loaded_done(req, 0, 0, 0, m); }); }
   function deliver(out) {
@@ -361,7 +362,7 @@ EM_JS(void, js_idb_load, (int req, const char* db, double after, double gen, int
       });
     });
   }
-  function attempt(early) {
+  function attempt() {
     I.transaction(name, ["pages", "meta", "outbox", "evidence"], "readonly").then(function (tx) {
       const out = { meta: {} };
       const meta = tx.objectStore("meta"), pages = tx.objectStore("pages");
@@ -379,11 +380,6 @@ EM_JS(void, js_idb_load, (int req, const char* db, double after, double gen, int
           const info = e2.target.result;
           if (!info || info.tag !== tag || info.gen !== stored) { readPages(null); return; }
           out.snapshotKey = info.key;
-          if (early) {   // the shell's read brings the bytes (checked in oncomplete)
-            out.snapshotInfo = info;
-            readPages(IDBKeyRange.lowerBound(info.key, true));
-            return;
-          }
           meta.get("snapshot").onsuccess = function (e3) {
             if (e3.target.result instanceof ArrayBuffer) out.snapshot = e3.target.result;
           };
@@ -402,22 +398,20 @@ EM_JS(void, js_idb_load, (int req, const char* db, double after, double gen, int
       if (with_evidence) evs.getAll().onsuccess = function (e) { out.evidence = e.target.result; };
       evs.getAllKeys().onsuccess = function (e) { out.meta.evidence_shas = e.target.result; };
       out.meta.evidence_loaded = !!with_evidence;
-      tx.oncomplete = function () {
-        if (!out.snapshotInfo) { deliver(out); return; }
-        early.then(function (got) {
-          const i = got && got.info, want = out.snapshotInfo;
-          if (i && i.tag === want.tag && i.key === want.key && i.gen === want.gen && got.bytes instanceof ArrayBuffer) {
-            out.snapshot = got.bytes;
-            deliver(out);
-          } else {
-            attempt(null);
-          }
-        });
-      };
+      tx.oncomplete = function () { deliver(out); };
       tx.onabort = function () { failed(tx.error); };
     }).catch(failed);
   }
-  attempt(early);
+  if (!early) { attempt(); return; }
+  early.then(function (got) {
+    // Every page, or a snapshot of this build's format and the pages after it.
+    const fresh = got && !shell.stale && (!got.snapshot || got.snapshotTag === tag);
+    shell.close();
+    I.channel(name);
+    // Which way the startup went (the browser tests check both).
+    performance.mark(fresh ? "closeloop-idb-early-used" : "closeloop-idb-early-unused");
+    if (fresh) deliver(got); else attempt();
+  }, function () { shell.close(); attempt(); });
 });
 
 EM_JS(void, js_idb_delete, (const char* db), {

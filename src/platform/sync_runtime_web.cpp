@@ -383,6 +383,7 @@ InstallApi g_install_api;
 }  // namespace
 
 FieldApp* field_app() { return g.app && g.app->loaded ? g.app.get() : nullptr; }
+bool field_app_loading() { return g.app && !g.app->loaded; }
 
 }  // namespace cl::app
 

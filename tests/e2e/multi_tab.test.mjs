@@ -163,6 +163,49 @@ test('two tabs: one syncs, both write offline and online, every change reaches t
   }
 });
 
+// Issue 5 cold start: a returning tab's shell reads the replica while the app loads (web/shell.js)
+// and the app takes that read instead of reading again — unless a tab announced a write since the
+// read began (BroadcastChannel): then the read may lack it, and the app reads the database itself.
+test('a starting tab uses the replica its shell read early, but not when another tab wrote meanwhile', async () => {
+  // No service worker, so the test can hold back app.js (the worker would answer from its cache).
+  const context = await h.newContext(browser, { viewport: { width: 1280, height: 800 }, serviceWorkers: 'block' });
+  const marks = (page) => page.evaluate(() => performance.getEntriesByType('mark').map((e) => e.name));
+  try {
+    const a = await openTab(context, true);
+
+    // Nothing written while it starts: the early read is used.
+    const quiet = await openTab(context, false);
+    assert.ok((await marks(quiet.page)).includes('closeloop-idb-early-used'), (await marks(quiet.page)).join());
+    assert.equal((await field(quiet.page)).activities, (await field(a.page)).activities);
+    await quiet.page.close();
+
+    // A tab whose app is held back after its shell has read; the first tab writes meanwhile.
+    const probe = await serverView('rep1', 'e2e-probe');
+    const me = (await h.state(a.page)).user.id;
+    const customerId = [...probe.records.entries()].find(([k, v]) => k.startsWith('customer/') && v.owner_id === me)?.[0]?.split('/')[1];
+    assert.ok(customerId, 'rep1 has customers');
+    const b = await context.newPage();
+    let release;
+    const held = new Promise((r) => { release = r; });
+    await b.route(/\/app\.js/, async (route) => { await held; await route.continue(); });
+    await b.goto(server.base + '/', { waitUntil: 'domcontentloaded' });   // "load" would wait for app.js
+    await b.waitForFunction(() => performance.getEntriesByName('closeloop-idb-early-read').length > 0, null, { timeout: 30000 });
+    assert.equal(await b.evaluate(() => window.closeloopEarlyIdb.stale), false);
+    await openCustomer(a.page, customerId);
+    await quickLog(a.page, 'visit');
+    await b.waitForFunction(() => window.closeloopEarlyIdb.stale === true, null, { timeout: 30000 });
+    const written = (await field(a.page)).activities;
+    release();
+    await h.waitReady(b);
+    const fb = await waitField(b, (f) => f.loaded, 60000);
+    assert.equal(fb.activities, written, 'the starting tab has the write made while its shell read');
+    assert.ok((await marks(b)).includes('closeloop-idb-early-unused'), (await marks(b)).join());
+    assert.deepEqual(realErrors(a.problems), []);
+  } finally {
+    await context.close();
+  }
+});
+
 test('many pulled updates keep the IndexedDB page store bounded, and a reload still has every change', async () => {
   const context = await h.newContext(browser, { viewport: { width: 1280, height: 800 } });
   try {

@@ -172,6 +172,30 @@ TEST_CASE("a snapshot gives back every record of every kind field for field, and
   CHECK(loaded.customer_code_taken("KH-0AB-000002"));
 }
 
+TEST_CASE("a snapshot load is one new generation with no journal, and later writes are journalled again") {
+  // Readers (the customers list, the tag counts) follow the journal and rebuild when the generation
+  // changes; the load journals nothing, so a reader that had read the journal must see a new generation.
+  LocalReplica loaded;
+  loaded.upsert(full_customer());
+  const auto generation = loaded.generation();
+  const auto revision = loaded.revision();
+  REQUIRE(decode_snapshot(encode_snapshot(full_replica(), page_index(), {5, 2}), loaded).has_value());
+  CHECK(loaded.generation() > generation);
+  CHECK(loaded.revision() > revision);
+  CHECK(loaded.journal().empty());
+  Customer c = full_customer();
+  c.meta.id = "c-new";
+  c.code = "KH-0AB-000099";
+  loaded.upsert(c);
+  REQUIRE(loaded.journal().size() == 1);
+  CHECK(loaded.journal()[0].id == "c-new");
+  CHECK(loaded.journal()[0].revision == loaded.revision());
+  CHECK(loaded.customer_id_by_code("KH-0AB-000099") != nullptr);
+  c.name = "改名";
+  loaded.upsert(c);
+  CHECK(loaded.journal().size() == 2);
+}
+
 TEST_CASE("an empty replica makes a snapshot that loads as empty") {
   LocalReplica empty;
   LocalReplica loaded;

@@ -94,7 +94,7 @@ void draw_customers(ScreenContext& ctx) {
   ImGui::SameLine();
   ImGui::SetNextItemWidth(combo_w);
   // R7 tag filter: the customer-type values the company configured (settings), not a fixed list.
-  const std::vector<std::string>& types = field::tag_values(*app, "customer_type");
+  const auto types = [app]() -> const std::vector<std::string>& { return field::tag_values(*app, "customer_type"); };
   if (field::filter_combo("##type", tr("customers.filter_type_all"), types, f.tag_value, "customers.filter.type"))
     f.tag_group = f.tag_value.empty() ? "" : "customer_type";
   if (!ctx.compact) {

@@ -243,10 +243,16 @@ void issues_banner(ScreenContext& ctx, FieldApp& app) {
 // its items ("<target>.all", "<target>.<i>") for the browser tests.
 bool filter_combo(const char* id, const char* all_label, const std::vector<std::string>& values, std::string& value,
                   const std::string& target) {
+  return filter_combo(id, all_label, [&]() -> const std::vector<std::string>& { return values; }, value, target);
+}
+
+bool filter_combo(const char* id, const char* all_label, const std::function<const std::vector<std::string>&()>& get_values,
+                  std::string& value, const std::string& target) {
   bool changed = false;
   const bool open = ImGui::BeginCombo(id, value.empty() ? all_label : value.c_str(), ImGuiComboFlags_HeightLarge);
   ui::mark_target(target);
   if (open) {
+    const std::vector<std::string>& values = get_values();
     ImGui::PushStyleVar(ImGuiStyleVar_SelectableTextAlign, ImVec2(0.0f, 0.5f));   // touch-tall rows: centred text
     if (ImGui::Selectable(all_label, value.empty(), 0, ImVec2(0, ui::row_height()))) { value.clear(); changed = true; }
     ui::mark_target(target + ".all");

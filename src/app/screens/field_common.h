@@ -2,6 +2,7 @@
 // the sync-issue banner (rejections with reason + fix + dismiss), small formatters. Wasm only.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,10 @@ const char* activity_kind_label(ActivityKind k);
 // its items ("<target>.all", "<target>.<i>") for the browser tests.
 bool filter_combo(const char* id, const char* all_label, const std::vector<std::string>& values, std::string& value,
                   const std::string& target);
+// The same with the values asked for only while the drop-down is open: counting a tag's values over
+// 50k customers is work the first frame after a cold start need not do (issue 5 cold start).
+bool filter_combo(const char* id, const char* all_label, const std::function<const std::vector<std::string>&()>& values,
+                  std::string& value, const std::string& target);
 // The values of tag group `group` for a filter: the company's configured ones first, then any other
 // value customers in the replica carry (imported data predates a settings change). Cached per revision.
 const std::vector<std::string>& tag_values(const FieldApp& app, const std::string& group);

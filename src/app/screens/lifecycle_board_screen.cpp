@@ -49,7 +49,7 @@ void draw_board(ScreenContext& ctx) {
   ImGui::SetNextItemWidth(combo_w);
   field::filter_combo("##board_region", tr("customers.filter_region_all"), regions, f.region, "board.filter.region");
   ImGui::SameLine();
-  const std::vector<std::string>& types = field::tag_values(*app, "customer_type");
+  const auto types = [app]() -> const std::vector<std::string>& { return field::tag_values(*app, "customer_type"); };
   std::string type = f.tags.count("customer_type") ? f.tags["customer_type"] : std::string();
   ImGui::SetNextItemWidth(combo_w);
   if (field::filter_combo("##board_type", tr("customers.filter_type_all"), types, type, "board.filter.type")) {

@@ -50,5 +50,7 @@ struct FieldApp {
 
 // The running instance, or nullptr before login / while the runtime starts (wasm: sync_runtime_web.cpp).
 FieldApp* field_app();
+// Signed in and reading the replica from this device's storage (field_app() is still nullptr).
+bool field_app_loading();
 
 }  // namespace cl::app

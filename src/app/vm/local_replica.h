@@ -78,6 +78,10 @@ class LocalReplica {
   void clear();
   // Room for `n` records of `kind` (a snapshot load knows its counts: 100k inserts without rehashing).
   void reserve(RecordKind kind, std::size_t n);
+  // A bulk load (the snapshot): clear(), the upserts, end_bulk_load(). Nothing is journalled in
+  // between — the new generation makes every reader rebuild anyway — saving an id copy per record.
+  void begin_bulk_load();
+  void end_bulk_load();
 
  private:
   void touch(RecordKind kind, const Id& id);
@@ -97,6 +101,7 @@ class LocalReplica {
   std::uint64_t revision_ = 0;
   std::uint64_t generation_ = 0;
   std::vector<JournalEntry> journal_;
+  bool journaling_ = true;
 };
 
 }  // namespace cl::app

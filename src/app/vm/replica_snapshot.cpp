@@ -227,7 +227,7 @@ std::optional<DecodedSnapshot> decode_snapshot(std::string_view bytes, LocalRepl
     out.pages.push_back(std::move(p));
   }
   if (!r.ok()) return std::nullopt;
-  replica.clear();
+  replica.begin_bulk_load();
   read_kind<Customer>(r, replica, RecordKind::Customer);
   read_kind<Opportunity>(r, replica, RecordKind::Opportunity);
   read_kind<Activity>(r, replica, RecordKind::Activity);
@@ -235,6 +235,7 @@ std::optional<DecodedSnapshot> decode_snapshot(std::string_view bytes, LocalRepl
   read_kind<Quote>(r, replica, RecordKind::Quote);
   read_kind<Invoice>(r, replica, RecordKind::Invoice);
   read_kind<Payment>(r, replica, RecordKind::Payment);
+  replica.end_bulk_load();
   if (!r.ok() || !r.at_end()) {
     replica.clear();
     return std::nullopt;
