@@ -7,17 +7,7 @@
 const fs = require('node:fs');
 const L = require('./web_lib');
 
-function args() {
-  const a = { n: 50000, runs: 3, only: ['sizes', 'first-sync', 'cold-start', 'search'] };
-  for (const s of process.argv.slice(2)) {
-    const [k, v] = s.replace(/^--/, '').split('=');
-    if (k === 'n') a.n = Number(v);
-    else if (k === 'runs') a.runs = Number(v);
-    else if (k === 'only') a.only = v.split(',');
-    else throw new Error('unknown option ' + s);
-  }
-  return a;
-}
+const args = () => L.parseArgs({ n: 50000, runs: 3, only: ['sizes', 'first-sync', 'cold-start', 'search'] });
 
 async function main() {
   const a = args();

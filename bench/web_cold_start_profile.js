@@ -11,18 +11,7 @@ const L = require('./web_lib');
 const { firstSyncOnce } = require('./web_first_sync');
 const { coldStartOnce } = require('./web_cold_start');
 
-function args() {
-  const a = { n: 50000, top: 40, intervalUs: 200, out: '' };
-  for (const s of process.argv.slice(2)) {
-    const [k, v] = s.replace(/^--/, '').split('=');
-    if (k === 'n') a.n = Number(v);
-    else if (k === 'top') a.top = Number(v);
-    else if (k === 'interval-us') a.intervalUs = Number(v);
-    else if (k === 'out') a.out = v;
-    else throw new Error('unknown option ' + s);
-  }
-  return a;
-}
+const args = () => L.parseArgs({ n: 50000, top: 40, intervalUs: 200, out: '' });
 
 async function main() {
   const a = args();
@@ -58,11 +47,7 @@ async function main() {
       if (r.error) throw new Error(r.error);
       if (a.out) fs.writeFileSync(a.out, JSON.stringify(prof));
       console.log(`profiled cold start with ${r.customers} customers; marks (ms from navigation): ${r.marks}`);
-      const { rows, cats } = L.summarizeProfile(prof);
-      console.log(`CPU profile of the page's main thread, ${((prof.endTime - prof.startTime) / 1000).toFixed(0)} ms; by category:`);
-      for (const [k, v] of Object.entries(cats).sort((x, y) => y[1] - x[1])) console.log(`  ${v.toFixed(0).padStart(7)} ms  ${k}`);
-      console.log(`top ${a.top} functions by self time:`);
-      for (const [k, e] of rows.slice(0, a.top)) console.log(`  ${e.ms.toFixed(1).padStart(8)} ms  ${k}`);
+      L.printProfile(prof, a.top, `CPU profile of the page's main thread, ${((prof.endTime - prof.startTime) / 1000).toFixed(0)} ms`);
     } finally { await context.close(); }
   } finally {
     await srv.stop();

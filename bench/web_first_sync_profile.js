@@ -9,19 +9,8 @@ const fs = require('node:fs');
 const L = require('./web_lib');
 const { signInAndWait } = require('./web_first_sync');
 
-function args() {
-  const a = { n: 50000, top: 40, intervalUs: 500, out: '', rafDelayMs: 0 };
-  for (const s of process.argv.slice(2)) {
-    const [k, v] = s.replace(/^--/, '').split('=');
-    if (k === 'n') a.n = Number(v);
-    else if (k === 'top') a.top = Number(v);
-    else if (k === 'interval-us') a.intervalUs = Number(v);
-    else if (k === 'out') a.out = v;
-    else if (k === 'raf-delay-ms') a.rafDelayMs = Number(v);   // experiment: what fewer frames would save
-    else throw new Error('unknown option ' + s);
-  }
-  return a;
-}
+// rafDelayMs: an experiment — what fewer frames would save.
+const args = () => L.parseArgs({ n: 50000, top: 40, intervalUs: 500, out: '', rafDelayMs: 0 });
 
 // CPU time (ms) of Chromium's processes (by role) and the server, from /proc (Linux).
 function processCpu() {
@@ -139,12 +128,8 @@ async function main() {
       const ph = [0, 1, 2, 3, 4].map((k) => sum(phases.map((p) => p[k])));
       console.log(`frames: ${frames.length}, CPU ${sum(frames).toFixed(0)} ms (size ${ph[0].toFixed(0)}, input ${ph[1].toFixed(0)}, ` +
                   `screens ${ph[2].toFixed(0)}, render ${ph[3].toFixed(0)}, webgl ${ph[4].toFixed(0)}), longest ${Math.max(0, ...frames).toFixed(0)} ms`);
-      const { rows, cats } = L.summarizeProfile(prof);
       const profMs = (prof.endTime - prof.startTime) / 1000;
-      console.log(`CPU profile of the page's main thread: ${profMs.toFixed(0)} ms (wall of the run ${wall.toFixed(0)} ms); by category:`);
-      for (const [k, v] of Object.entries(cats).sort((x, y) => y[1] - x[1])) console.log(`  ${v.toFixed(0).padStart(7)} ms  ${k}`);
-      console.log(`top ${a.top} functions by self time:`);
-      for (const [k, e] of rows.slice(0, a.top)) console.log(`  ${e.ms.toFixed(1).padStart(8)} ms  ${k}`);
+      L.printProfile(prof, a.top, `CPU profile of the page's main thread: ${profMs.toFixed(0)} ms (wall of the run ${wall.toFixed(0)} ms)`);
     } finally { await context.close(); }
   } finally {
     await srv.stop();

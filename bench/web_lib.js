@@ -235,6 +235,29 @@ function summarizeProfile(profile) {
   return { rows: [...self.entries()].sort((a, b) => b[1].ms - a[1].ms), cats };
 }
 
+// Prints a CPU profile's summary: `heading` and the time by category, then the top functions.
+function printProfile(prof, top, heading) {
+  const { rows, cats } = summarizeProfile(prof);
+  console.log(`${heading}; by category:`);
+  for (const [k, v] of Object.entries(cats).sort((x, y) => y[1] - x[1])) console.log(`  ${v.toFixed(0).padStart(7)} ms  ${k}`);
+  console.log(`top ${top} functions by self time:`);
+  for (const [k, e] of rows.slice(0, top)) console.log(`  ${e.ms.toFixed(1).padStart(8)} ms  ${k}`);
+}
+
+// Command-line options "--some-name=value" into `defaults` (keys in camelCase: someName). A number
+// default takes a number, an array default a comma-separated list; an unknown option is an error.
+function parseArgs(defaults, argv = process.argv.slice(2)) {
+  const a = { ...defaults };
+  for (const s of argv) {
+    const [k, v = ''] = s.replace(/^--/, '').split('=');
+    const key = k.replace(/-([a-z])/g, (_, c) => c.toUpperCase());
+    if (!(key in defaults)) throw new Error('unknown option ' + s);
+    const d = defaults[key];
+    a[key] = typeof d === 'number' ? Number(v) : Array.isArray(d) ? v.split(',') : v;
+  }
+  return a;
+}
+
 // ---- statistics -------------------------------------------------------------------------------
 function quantile(values, q) {
   if (!values.length) return NaN;
@@ -254,4 +277,4 @@ function report(name, value, unit, target, extra = '') {
 }
 
 module.exports = { ROOT, OUT, harness, log, sleep, findBuild, startServer, api, login, seededDataDir, freshProfile, openApp,
-                   quantile, median, report, syntheticCustomer, prng, summarizeProfile };
+                   quantile, median, report, syntheticCustomer, prng, summarizeProfile, printProfile, parseArgs };
