@@ -196,6 +196,39 @@ TEST_CASE("a snapshot load is one new generation with no journal, and later writ
   CHECK(loaded.journal().size() == 2);
 }
 
+TEST_CASE("after a snapshot load the indexes by customer, opportunity and code are right, built on first use") {
+  const std::string bytes = encode_snapshot(full_replica(), page_index(), {5, 2});
+  // Writes before any query (a pulled page applied right after the load), then queries.
+  LocalReplica r;
+  REQUIRE(decode_snapshot(bytes, r).has_value());
+  Activity moved = full_activity();
+  moved.customer_id = "c2";
+  moved.opportunity_id = "";
+  r.upsert(moved);
+  r.erase(RecordKind::Opportunity, "o1");
+  Customer renamed = *r.customer("c1");
+  renamed.code = "KH-0AB-000077";
+  r.upsert(renamed);
+  CHECK(r.activities_of_customer("c1").empty());
+  REQUIRE(r.activities_of_customer("c2").size() == 1);
+  CHECK(r.activities_of_customer("c2")[0]->meta.id == "a1");
+  CHECK(r.activities_of_opportunity("o1").empty());
+  CHECK(r.opportunities_of_customer("c1").empty());
+  CHECK(r.quotes_of_customer("c1").size() == 1);
+  CHECK(r.invoices_of_customer("c1").size() == 1);
+  CHECK(r.payments_of_customer("c1").size() == 1);
+  CHECK_FALSE(r.customer_code_taken("KH-0AB-000001"));
+  REQUIRE(r.customer_id_by_code("KH-0AB-000077") != nullptr);
+  CHECK(*r.customer_id_by_code("KH-0AB-000077") == "c1");
+  // Once built, writes keep them up to date.
+  moved.customer_id = "c1";
+  r.upsert(moved);
+  CHECK(r.activities_of_customer("c2").empty());
+  CHECK(r.activities_of_customer("c1").size() == 1);
+  r.erase(RecordKind::Customer, "c1");
+  CHECK_FALSE(r.customer_code_taken("KH-0AB-000077"));
+}
+
 TEST_CASE("an empty replica makes a snapshot that loads as empty") {
   LocalReplica empty;
   LocalReplica loaded;

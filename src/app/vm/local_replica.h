@@ -79,7 +79,8 @@ class LocalReplica {
   // Room for `n` records of `kind` (a snapshot load knows its counts: 100k inserts without rehashing).
   void reserve(RecordKind kind, std::size_t n);
   // A bulk load (the snapshot): clear(), the upserts, end_bulk_load(). Nothing is journalled in
-  // between — the new generation makes every reader rebuild anyway — saving an id copy per record.
+  // between — the new generation makes every reader rebuild anyway — saving an id copy per record,
+  // and the indexes by customer / opportunity / code are built by the first query that needs one.
   void begin_bulk_load();
   void end_bulk_load();
 
@@ -94,9 +95,13 @@ class LocalReplica {
   std::unordered_map<Id, Invoice> invoices_;
   std::unordered_map<Id, Payment> payments_;
 
-  std::unordered_multimap<Id, Id> activities_by_customer_, opportunities_by_customer_, quotes_by_customer_,
+  void ensure_indexes() const;
+
+  // Secondary indexes; after a bulk load they are empty until a query builds them (mutable for that).
+  mutable std::unordered_multimap<Id, Id> activities_by_customer_, opportunities_by_customer_, quotes_by_customer_,
       invoices_by_customer_, payments_by_customer_, activities_by_opportunity_;
-  std::unordered_map<std::string, Id> customer_by_code_;
+  mutable std::unordered_map<std::string, Id> customer_by_code_;
+  mutable bool indexes_ready_ = true;
 
   std::uint64_t revision_ = 0;
   std::uint64_t generation_ = 0;
