@@ -124,3 +124,32 @@ TEST_CASE("a cleared replica (must refetch) rebuilds the list from scratch") {
   REQUIRE(vm.count() == 1);
   CHECK(vm.id_at(0) == "9");
 }
+
+TEST_CASE("changes right after a rebuild (before any idle refresh) update the list: new, re-timed, erased") {
+  // The id -> slot map is built lazily after a rebuild (a cold start's first frame skips it); the
+  // first change must still find every record's slot.
+  LocalReplica r;
+  for (int i = 0; i < 50; ++i) {
+    Customer c = make_customer("c" + std::to_string(i), "客户" + std::to_string(i));
+    c.meta.updated_at = 1'000 + i;
+    r.upsert(c);
+  }
+  CustomerListVM vm;
+  CustomerFilter f;
+  vm.refresh(r, f);
+  REQUIRE(vm.count() == 50);
+  CHECK(vm.id_at(0) == "c49");
+  Customer touched = *r.customer("c7");
+  touched.meta.updated_at = 5'000;
+  r.upsert(touched);
+  r.erase(RecordKind::Customer, "c49");
+  r.upsert(make_customer("new", "新客户"));   // updated_at 0: last
+  vm.refresh(r, f);
+  CHECK(vm.count() == 50);
+  CHECK(vm.id_at(0) == "c7");
+  CHECK(vm.id_at(1) == "c48");
+  CHECK(vm.id_at(49) == "new");
+  f.query = "客户49";
+  vm.refresh(r, f);
+  CHECK(vm.count() == 0);
+}

@@ -42,10 +42,11 @@ void CustomerListVM::rebuild(const LocalReplica& replica) {
   keys_.clear();
   region_count_.clear();
   owner_count_.clear();
+  just_rebuilt_ = true;
+  slots_ready_ = false;   // id -> slot: built by idle refreshes or the first change (warm_slots)
+  slots_pos_ = 0;
   entries_.reserve(replica.customers().size());
-  slot_.reserve(replica.customers().size());
   for (const auto& [id, c] : replica.customers()) {
-    slot_[id] = static_cast<std::uint32_t>(entries_.size());
     entries_.push_back({id, c.meta.owner_id, region_of(c), c.meta.updated_at});
     count_facets(entries_.back(), +1);
   }
@@ -58,6 +59,20 @@ void CustomerListVM::rebuild(const LocalReplica& replica) {
   journal_pos_ = replica.journal().size();
   changed();
 }
+
+// The id -> slot map serves only changes after a rebuild; a cold start's first frame lists 50k
+// customers without it (an id copy and a hash insert each).
+// Idle refreshes build it a slice at a time (warm_slots), like the search keys; the first change
+// finishes whatever is left.
+void CustomerListVM::warm_slots(std::size_t budget) {
+  if (slots_ready_) return;
+  if (slot_.empty()) slot_.reserve(entries_.size());
+  for (; slots_pos_ < entries_.size() && budget > 0; ++slots_pos_, --budget)
+    slot_.emplace(entries_[slots_pos_].id, static_cast<std::uint32_t>(slots_pos_));
+  slots_ready_ = slots_pos_ == entries_.size();
+}
+
+void CustomerListVM::ensure_slots() { warm_slots(entries_.size()); }
 
 void CustomerListVM::set_key(std::uint32_t slot, std::string_view key) {
   Entry& e = entries_[slot];
@@ -103,6 +118,7 @@ void CustomerListVM::sync_from(const LocalReplica& replica) {
   for (; journal_pos_ < journal.size(); ++journal_pos_) {
     const auto& j = journal[journal_pos_];
     if (j.kind != RecordKind::Customer) continue;
+    ensure_slots();
     const Customer* c = replica.customer(j.id);
     auto it = slot_.find(j.id);
     if (!c) {
@@ -276,7 +292,13 @@ void CustomerListVM::refresh(const LocalReplica& replica, const CustomerFilter& 
   std::string norm = normalize_search_text(filter.query);
   const bool same_facets = filter.owner_id == last_filter_.owner_id && filter.region == last_filter_.region &&
                            filter.tag_group == last_filter_.tag_group && filter.tag_value == last_filter_.tag_value;
-  if (norm.empty()) warm_keys(replica, kWarmKeysPerRefresh);
+  // Background preparation, a slice per refresh — but not in the refresh that just rebuilt the list
+  // (a cold start's first frame has enough to do).
+  if (norm.empty() && !just_rebuilt_) {
+    warm_keys(replica, kWarmKeysPerRefresh);
+    warm_slots(kWarmKeysPerRefresh * 4);
+  }
+  just_rebuilt_ = false;
   if (!hits_dirty_ && same_facets && norm == last_query_norm_) {
     last_scan_ = ListScan::None;
     return;

@@ -83,6 +83,8 @@ class CustomerListVM {
   void rebuild(const LocalReplica& replica);
   void ensure_keys(const LocalReplica& replica);
   void warm_keys(const LocalReplica& replica, std::size_t budget);
+  void warm_slots(std::size_t budget);
+  void ensure_slots();
   void set_key(std::uint32_t slot, std::string_view key);
   std::string_view key_of(const Entry& e) const { return {keys_.data() + e.key_at, e.key_len}; }
   void update_order();
@@ -96,7 +98,10 @@ class CustomerListVM {
   void changed() { hits_dirty_ = facets_dirty_ = true; }
 
   std::vector<Entry> entries_;                  // by slot; slots are never reused or moved
-  std::unordered_map<Id, std::uint32_t> slot_;  // id -> slot
+  std::unordered_map<Id, std::uint32_t> slot_;  // id -> slot (once slots_ready_)
+  bool slots_ready_ = false;
+  bool just_rebuilt_ = false;                   // rebuild() ran in this refresh: no warming in it
+  std::size_t slots_pos_ = 0;                   // warm_slots' progress through the slots
   std::vector<std::uint32_t> order_;            // live slots, most recently changed first
   std::vector<std::uint32_t> rank_;             // slot -> position in order_
   std::vector<std::uint32_t> moved_;            // slots to re-place in order_ (new, re-timed, erased)
