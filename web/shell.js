@@ -174,8 +174,9 @@
           pages.getAll(range).onsuccess = function (e2) { out.pages = e2.target.result; };
           pages.getAllKeys(range).onsuccess = function (e2) { out.keys = e2.target.result; };
         };
-        meta.get('snapshot').onsuccess = function (e) {
-          if (!allPages && e.target.result instanceof ArrayBuffer) out.snapshot = e.target.result;
+        meta.get('snapshot').onsuccess = function (e) {   // a Blob (an ArrayBuffer from older builds)
+          var v = e.target.result;
+          if (!allPages && (v instanceof Blob || v instanceof ArrayBuffer)) out.snapshot = v;
         };
         meta.get('cursor').onsuccess = function (e) { out.meta.cursor = e.target.result || ''; };
         meta.get('caught_up').onsuccess = function (e) { out.meta.caught_up = e.target.result === true; };
@@ -185,9 +186,14 @@
         evidence.getAll().onsuccess = function (e) { out.evidence = e.target.result; };
         evidence.getAllKeys().onsuccess = function (e) { out.meta.evidence_shas = e.target.result; };
         tx.oncomplete = function () {
-          performance.mark('closeloop-idb-early-read');
           // Pages after a snapshot whose bytes are missing are not a replica: the app reads it all itself.
-          resolve(allPages || out.snapshot ? out : null);
+          if (!allPages && !out.snapshot) { resolve(null); return; }
+          var bytes = out.snapshot instanceof Blob ? out.snapshot.arrayBuffer() : Promise.resolve(out.snapshot);
+          bytes.then(function (b) {
+            out.snapshot = b;
+            performance.mark('closeloop-idb-early-read');
+            resolve(out);
+          }, function () { resolve(null); });
         };
         tx.onabort = function () { resolve(null); };
       });

@@ -295,11 +295,14 @@ EM_JS(void, js_idb_compact, (int req, const char* db, const char* plan_json), {
   });
 });
 
-// The replica snapshot (replica_snapshot.h) lives in meta: "snapshot" (the bytes, an ArrayBuffer)
+// The replica snapshot (replica_snapshot.h) lives in meta: "snapshot" (the bytes, a Blob)
 // and "snapshot_info" {tag, key, gen}. It is a cache written "relaxed"; clear_records drops it.
 EM_JS(void, js_idb_write_snapshot, (const char* db, const void* bytes, int size, double key, double gen, const char* tag), {
   const I = Module.clIdb;
-  const buf = HEAPU8.slice(bytes, bytes + size).buffer;
+  // A Blob, not an ArrayBuffer: reading an ArrayBuffer value back deserializes all ~20 MB on the main
+  // thread when `result` is touched (~40 ms at a cold start); a Blob's bytes arrive through
+  // blob.arrayBuffer() without blocking it. Loads accept both (snapshots written before this).
+  const buf = new Blob([HEAPU8.subarray(bytes, bytes + size)]);
   const info = { tag: I.str(tag), key: key, gen: gen };
   I.run(I.str(db), ["meta"], function (tx) {
     const meta = tx.objectStore("meta");
@@ -381,7 +384,8 @@ EM_JS(void, js_idb_load, (int req, const char* db, double after, double gen, int
           if (!info || info.tag !== tag || info.gen !== stored) { readPages(null); return; }
           out.snapshotKey = info.key;
           meta.get("snapshot").onsuccess = function (e3) {
-            if (e3.target.result instanceof ArrayBuffer) out.snapshot = e3.target.result;
+            const v = e3.target.result;
+            if (v instanceof ArrayBuffer || v instanceof Blob) out.snapshot = v;
           };
           // Requests on one store complete in order: by now we know whether the bytes are there.
           meta.get("snapshot_info").onsuccess = function () {
@@ -398,7 +402,10 @@ EM_JS(void, js_idb_load, (int req, const char* db, double after, double gen, int
       if (with_evidence) evs.getAll().onsuccess = function (e) { out.evidence = e.target.result; };
       evs.getAllKeys().onsuccess = function (e) { out.meta.evidence_shas = e.target.result; };
       out.meta.evidence_loaded = !!with_evidence;
-      tx.oncomplete = function () { deliver(out); };
+      tx.oncomplete = function () {
+        if (!(out.snapshot instanceof Blob)) { deliver(out); return; }
+        out.snapshot.arrayBuffer().then(function (b) { out.snapshot = b; deliver(out); }, failed);
+      };
       tx.onabort = function () { failed(tx.error); };
     }).catch(failed);
   }

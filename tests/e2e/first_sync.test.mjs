@@ -147,30 +147,36 @@ test('after the first sync the replica holds what the server holds, and a reload
 // through the shell's early read (web/shell.js) as a returning user does. It must hold exactly what
 // the pages hold; one from another build (tag) is ignored; a corrupt one falls back to the pages.
 async function editSnapshot(page, userId, how) {
-  return page.evaluate(({ name, how }) => new Promise((resolve, reject) => {
-    const req = indexedDB.open(name);
-    req.onerror = () => reject(req.error);
-    req.onsuccess = () => {
-      const d = req.result;
-      const tx = d.transaction(['meta'], 'readwrite');
-      const meta = tx.objectStore('meta');
+  return page.evaluate(async ({ name, how }) => {
+    const d = await new Promise((resolve, reject) => {
+      const req = indexedDB.open(name);
+      req.onerror = () => reject(req.error);
+      req.onsuccess = () => resolve(req.result);
+    });
+    const run = (mode, body) => new Promise((resolve, reject) => {
+      const tx = d.transaction(['meta'], mode);
+      const out = body(tx.objectStore('meta'));
+      tx.oncomplete = () => resolve(out);
+      tx.onabort = () => reject(tx.error);
+    });
+    // The bytes are a Blob (older builds stored an ArrayBuffer).
+    const got = await run('readonly', (meta) => {
       const out = {};
-      meta.get('snapshot_info').onsuccess = (e) => {
-        out.info = e.target.result;
-        if (how === 'tag' && out.info) meta.put({ ...out.info, tag: 'clrs/0/0/0' }, 'snapshot_info');
-      };
-      meta.get('snapshot').onsuccess = (e) => {
-        const b = e.target.result;
-        out.bytes = b ? b.byteLength : 0;
-        if (how === 'flip' && b) {
-          const u = new Uint8Array(b.slice(0));
-          u[u.length >> 1] ^= 0x01;
-          meta.put(u.buffer, 'snapshot');
-        }
-      };
-      tx.oncomplete = () => { d.close(); resolve(out); };
-    };
-  }), { name: 'closeloop-' + userId, how });
+      meta.get('snapshot_info').onsuccess = (e) => { out.info = e.target.result; };
+      meta.get('snapshot').onsuccess = (e) => { out.value = e.target.result; };
+      return out;
+    });
+    const v = got.value;
+    const bytes = v instanceof Blob ? await v.arrayBuffer() : v;
+    if (how === 'tag' && got.info) await run('readwrite', (meta) => meta.put({ ...got.info, tag: 'clrs/0/0/0' }, 'snapshot_info'));
+    if (how === 'flip' && bytes) {
+      const u = new Uint8Array(bytes.slice(0));
+      u[u.length >> 1] ^= 0x01;
+      await run('readwrite', (meta) => meta.put(new Blob([u]), 'snapshot'));
+    }
+    d.close();
+    return { info: got.info, bytes: bytes ? bytes.byteLength : 0, blob: v instanceof Blob };
+  }, { name: 'closeloop-' + userId, how });
 }
 
 test('a reload reads the replica snapshot and holds what the server holds; a stale or corrupt snapshot falls back to the pages', async () => {
@@ -194,6 +200,7 @@ test('a reload reads the replica snapshot and holds what the server holds; a sta
     const st = await h.state(page);
     const stored = await editSnapshot(page, st.user.id, 'read');
     assert.ok(stored.info && stored.bytes > 0, JSON.stringify(stored));
+    assert.ok(stored.blob, 'the snapshot is stored as a Blob');
 
     let f = await reloadAndWait();
     assert.equal(f.snapshot_loaded, true, 'the reload should read the snapshot: ' + JSON.stringify(f));
