@@ -9,7 +9,7 @@
 //            writes the entry (never at or below "last_mid"), so tabs never reuse one
 //   meta     "cursor", "last_mid", "next_mid", "page_gen" (bumped by compaction / must_refetch),
 //            "conflicts", "caught_up", and the replica snapshot (app/vm/replica_snapshot.h):
-//            "snapshot" (ArrayBuffer) + "snapshot_info" {tag, key, gen} — a cache of the pages with
+//            "snapshot" (a Blob) + "snapshot_info" {tag, key, gen} — a cache of the pages with
 //            key ≤ key, used by a full load only while page_gen == gen and the tag matches the build
 //   evidence sha256 → {file_name, mime_type, bytes} waiting for upload (R10)
 // Each ReplicaStorage call is ONE readwrite transaction; a committed write is announced to the other
