@@ -194,6 +194,13 @@ TEST_CASE("a snapshot load is one new generation with no journal, and later writ
   c.name = "改名";
   loaded.upsert(c);
   CHECK(loaded.journal().size() == 2);
+  // bulk_put outside a bulk load is an upsert: journalled and indexed.
+  Activity a = full_activity();
+  a.meta.id = "a-new";
+  a.customer_id = "c-new";
+  loaded.bulk_put(std::move(a));
+  CHECK(loaded.journal().size() == 3);
+  CHECK(loaded.activities_of_customer("c-new").size() == 1);
 }
 
 TEST_CASE("after a snapshot load the indexes by customer, opportunity and code are right, built on first use") {

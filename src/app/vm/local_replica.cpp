@@ -245,6 +245,23 @@ void LocalReplica::begin_bulk_load() {
 
 void LocalReplica::end_bulk_load() { journaling_ = true; }
 
+template <class Rec>
+bool LocalReplica::put_loaded(std::unordered_map<Id, Rec>& records, Rec&& rec) {
+  if (journaling_ || indexes_ready_) return false;   // not in a bulk load: the caller upserts
+  auto [it, fresh] = records.try_emplace(rec.meta.id, std::move(rec));
+  if (!fresh) it->second = std::move(rec);   // the same id twice: the later one wins, as with upsert
+  ++revision_;
+  return true;
+}
+
+void LocalReplica::bulk_put(Customer&& c) { if (!put_loaded(customers_, std::move(c))) upsert(std::move(c)); }
+void LocalReplica::bulk_put(Opportunity&& o) { if (!put_loaded(opportunities_, std::move(o))) upsert(std::move(o)); }
+void LocalReplica::bulk_put(Activity&& a) { if (!put_loaded(activities_, std::move(a))) upsert(std::move(a)); }
+void LocalReplica::bulk_put(Lead&& l) { if (!put_loaded(leads_, std::move(l))) upsert(std::move(l)); }
+void LocalReplica::bulk_put(Quote&& q) { if (!put_loaded(quotes_, std::move(q))) upsert(std::move(q)); }
+void LocalReplica::bulk_put(Invoice&& i) { if (!put_loaded(invoices_, std::move(i))) upsert(std::move(i)); }
+void LocalReplica::bulk_put(Payment&& p) { if (!put_loaded(payments_, std::move(p))) upsert(std::move(p)); }
+
 // After a bulk load the indexes are built by the first query that needs one: a cold start draws the
 // customers list before anyone opens a profile or types a customer code, and building them inside
 // the load was a fifth of its cost (bench/app_cold_start_bench.cpp).

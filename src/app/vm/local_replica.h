@@ -83,6 +83,15 @@ class LocalReplica {
   // and the indexes by customer / opportunity / code are built by the first query that needs one.
   void begin_bulk_load();
   void end_bulk_load();
+  // Inside a bulk load: the record goes straight into its map (no index, no journal, one move).
+  // Outside one it is an upsert.
+  void bulk_put(Customer&& c);
+  void bulk_put(Opportunity&& o);
+  void bulk_put(Activity&& a);
+  void bulk_put(Lead&& l);
+  void bulk_put(Quote&& q);
+  void bulk_put(Invoice&& i);
+  void bulk_put(Payment&& p);
 
  private:
   void touch(RecordKind kind, const Id& id);
@@ -96,6 +105,8 @@ class LocalReplica {
   std::unordered_map<Id, Payment> payments_;
 
   void ensure_indexes() const;
+  template <class Rec>
+  bool put_loaded(std::unordered_map<Id, Rec>& records, Rec&& rec);
 
   // Secondary indexes; after a bulk load they are empty until a query builds them (mutable for that).
   mutable std::unordered_multimap<Id, Id> activities_by_customer_, opportunities_by_customer_, quotes_by_customer_,

@@ -151,7 +151,7 @@ void read_kind(ByteReader& r, LocalReplica& replica, RecordKind kind) {
     T rec;
     fields(in, rec);
     if (!r.ok()) return;
-    replica.upsert(std::move(rec));
+    replica.bulk_put(std::move(rec));
   }
 }
 
