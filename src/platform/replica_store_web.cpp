@@ -327,8 +327,9 @@ EM_JS(void, js_idb_load, (int req, const char* db, double after, double gen, int
   // The startup load may take what the shell read while the app loaded (web/shell.js): the same
   // stores in one readonly transaction, so one consistent view — used only if no tab has announced a
   // write since that transaction began (else it might lack it) and it holds every page or a snapshot
-  // with this build's tag (else every page must be read). From here on this tab's own channel hears other tabs' writes;
-  // the hand-over happens in one JS turn, so no announcement falls between the two listeners.
+  // with this build's tag (else every page must be read). From here on this tab's own channel hears
+  // other tabs' writes; the hand-over happens in one JS turn, so no announcement falls between the
+  // two listeners.
   const shell = window.closeloopEarlyIdb;
   let early = null;
   if (shell && shell.name === name && shell.read) {

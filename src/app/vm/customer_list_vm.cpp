@@ -60,10 +60,9 @@ void CustomerListVM::rebuild(const LocalReplica& replica) {
   changed();
 }
 
-// The id -> slot map serves only changes after a rebuild; a cold start's first frame lists 50k
-// customers without it (an id copy and a hash insert each).
-// Idle refreshes build it a slice at a time (warm_slots), like the search keys; the first change
-// finishes whatever is left.
+// The id -> slot map serves only changes after a rebuild, so a cold start's first frame lists 50k
+// customers without it (an id copy and a hash insert each). Idle refreshes build it a slice at a
+// time, like the search keys; the first change finishes whatever is left (ensure_slots).
 void CustomerListVM::warm_slots(std::size_t budget) {
   if (slots_ready_) return;
   if (slot_.empty()) slot_.reserve(entries_.size());
