@@ -133,6 +133,61 @@
   // missing marks the read stale and the app reads the database itself instead. Only an existing
   // database at the app's version is read (a missing one is not created here); the app adopts the
   // connection if it is at the version it expects and closes it otherwise.
+  // Reads a replica load from one readonly transaction over pages, meta, outbox and evidence — the
+  // one reader of the app's IndexedDB layout (src/platform/replica_store.h), used by the early read
+  // below and by the app's own loads (replica_store_web.cpp js_idb_load).
+  //   o.gen < 0 or ≠ the stored page generation: every page (or a snapshot and the pages after it);
+  //   else only the pages after o.after. o.tag: the snapshot format to accept ('*' any, '' none).
+  //   o.evidence: the evidence bytes too (else only their keys).
+  // done(out) gets { meta: {page_generation, all_pages, cursor, caught_up, last_mid, evidence_shas,
+  // evidence_loaded}, conflicts, outbox, evidence, pages, keys, snapshot (ArrayBuffer), snapshotKey,
+  // snapshotTag }; fail(error) if the transaction aborts.
+  window.closeloopReadReplica = function (tx, o, done, fail) {
+    var out = { meta: { evidence_loaded: !!o.evidence } };
+    var meta = tx.objectStore('meta'), pages = tx.objectStore('pages'), evidence = tx.objectStore('evidence');
+    function readPages(range) {
+      pages.getAll(range).onsuccess = function (e) { out.pages = e.target.result; };
+      pages.getAllKeys(range).onsuccess = function (e) { out.keys = e.target.result; };
+    }
+    meta.get('page_gen').onsuccess = function (e) {
+      var stored = e.target.result || 0;
+      out.meta.page_generation = stored;
+      out.meta.all_pages = o.gen < 0 || o.gen !== stored;
+      if (!out.meta.all_pages) { readPages(IDBKeyRange.lowerBound(o.after, true)); return; }
+      if (!o.tag) { readPages(null); return; }
+      meta.get('snapshot_info').onsuccess = function (e2) {
+        var info = e2.target.result;
+        if (!info || (o.tag !== '*' && info.tag !== o.tag) || info.gen !== stored) { readPages(null); return; }
+        meta.get('snapshot').onsuccess = function (e3) {   // a Blob (an ArrayBuffer from older builds)
+          var v = e3.target.result;
+          if (v instanceof Blob || v instanceof ArrayBuffer) {
+            out.snapshot = v;
+            out.snapshotKey = info.key;
+            out.snapshotTag = info.tag;
+          }
+        };
+        // Requests on one store are answered in order: by now we know whether the bytes are there.
+        meta.get('snapshot_info').onsuccess = function () {
+          readPages(out.snapshot ? IDBKeyRange.lowerBound(info.key, true) : null);
+        };
+      };
+    };
+    meta.get('cursor').onsuccess = function (e) { out.meta.cursor = e.target.result || ''; };
+    meta.get('caught_up').onsuccess = function (e) { out.meta.caught_up = e.target.result === true; };
+    meta.get('last_mid').onsuccess = function (e) { out.meta.last_mid = e.target.result || 0; };
+    meta.get('conflicts').onsuccess = function (e) { out.conflicts = e.target.result || ''; };
+    tx.objectStore('outbox').getAll().onsuccess = function (e) { out.outbox = e.target.result; };
+    if (o.evidence) evidence.getAll().onsuccess = function (e) { out.evidence = e.target.result; };
+    evidence.getAllKeys().onsuccess = function (e) { out.meta.evidence_shas = e.target.result; };
+    tx.oncomplete = function () {
+      // A Blob's bytes arrive without blocking the main thread (an ArrayBuffer value is deserialized
+      // on it when the result is touched).
+      var s = out.snapshot;
+      (s instanceof Blob ? s.arrayBuffer() : Promise.resolve(s)).then(function (b) { out.snapshot = b; done(out); }, fail);
+    };
+    tx.onabort = function () { fail(tx.error); };
+  };
+
   (function readReplicaEarly() {
     var user = null;
     try { user = ls(TOKEN) ? JSON.parse(ls(USER) || 'null') : null; } catch (e) {}
@@ -156,46 +211,14 @@
       var stores = ['pages', 'meta', 'outbox', 'evidence'];
       if (!db || db.version !== 2 || !stores.every(function (s) { return db.objectStoreNames.contains(s); })) return null;
       return new Promise(function (resolve) {
-        var tx, out = { meta: { all_pages: true, evidence_loaded: true } }, allPages = false;
+        var tx;
         try { tx = db.transaction(stores, 'readonly'); } catch (e) { resolve(null); return; }
-        var meta = tx.objectStore('meta'), pages = tx.objectStore('pages'), evidence = tx.objectStore('evidence');
-        // Requests on one store are answered in order: page_gen, then the snapshot's info and bytes.
-        meta.get('page_gen').onsuccess = function (e) { out.meta.page_generation = e.target.result || 0; };
-        // With a snapshot of this generation: the pages written after it; else every page.
-        meta.get('snapshot_info').onsuccess = function (e) {
-          var info = e.target.result, range = null;
-          if (info && info.gen === out.meta.page_generation) {
-            out.snapshotKey = info.key;
-            out.snapshotTag = info.tag;
-            range = IDBKeyRange.lowerBound(info.key, true);
-          } else {
-            allPages = true;
-          }
-          pages.getAll(range).onsuccess = function (e2) { out.pages = e2.target.result; };
-          pages.getAllKeys(range).onsuccess = function (e2) { out.keys = e2.target.result; };
-        };
-        meta.get('snapshot').onsuccess = function (e) {   // a Blob (an ArrayBuffer from older builds)
-          var v = e.target.result;
-          if (!allPages && (v instanceof Blob || v instanceof ArrayBuffer)) out.snapshot = v;
-        };
-        meta.get('cursor').onsuccess = function (e) { out.meta.cursor = e.target.result || ''; };
-        meta.get('caught_up').onsuccess = function (e) { out.meta.caught_up = e.target.result === true; };
-        meta.get('last_mid').onsuccess = function (e) { out.meta.last_mid = e.target.result || 0; };
-        meta.get('conflicts').onsuccess = function (e) { out.conflicts = e.target.result || ''; };
-        tx.objectStore('outbox').getAll().onsuccess = function (e) { out.outbox = e.target.result; };
-        evidence.getAll().onsuccess = function (e) { out.evidence = e.target.result; };
-        evidence.getAllKeys().onsuccess = function (e) { out.meta.evidence_shas = e.target.result; };
-        tx.oncomplete = function () {
-          // Pages after a snapshot whose bytes are missing are not a replica: the app reads it all itself.
-          if (!allPages && !out.snapshot) { resolve(null); return; }
-          var bytes = out.snapshot instanceof Blob ? out.snapshot.arrayBuffer() : Promise.resolve(out.snapshot);
-          bytes.then(function (b) {
-            out.snapshot = b;
-            performance.mark('closeloop-idb-early-read');
-            resolve(out);
-          }, function () { resolve(null); });
-        };
-        tx.onabort = function () { resolve(null); };
+        // The startup load: every page, or a snapshot (any build's; the app checks the tag) and the
+        // pages after it.
+        window.closeloopReadReplica(tx, { after: 0, gen: -1, tag: '*', evidence: true }, function (out) {
+          performance.mark('closeloop-idb-early-read');
+          resolve(out);
+        }, function () { resolve(null); });
       });
     }).catch(function () { return null; });
   })();

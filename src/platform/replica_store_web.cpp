@@ -366,48 +366,9 @@ EM_JS(void, js_idb_load, (int req, const char* db, double after, double gen, int
       });
     });
   }
-  function attempt() {
+  function attempt() {   // this load's own transaction, through the shell's reader (web/shell.js)
     I.transaction(name, ["pages", "meta", "outbox", "evidence"], "readonly").then(function (tx) {
-      const out = { meta: {} };
-      const meta = tx.objectStore("meta"), pages = tx.objectStore("pages");
-      meta.get("page_gen").onsuccess = function (e) {
-        const stored = e.target.result || 0;
-        out.meta.page_generation = stored;
-        out.meta.all_pages = gen < 0 || gen !== stored;
-        function readPages(range) {
-          pages.getAll(range).onsuccess = function (e2) { out.pages = e2.target.result; };
-          pages.getAllKeys(range).onsuccess = function (e2) { out.keys = e2.target.result; };
-        }
-        if (!out.meta.all_pages) { readPages(IDBKeyRange.lowerBound(after, true)); return; }
-        if (!tag) { readPages(null); return; }
-        meta.get("snapshot_info").onsuccess = function (e2) {
-          const info = e2.target.result;
-          if (!info || info.tag !== tag || info.gen !== stored) { readPages(null); return; }
-          out.snapshotKey = info.key;
-          meta.get("snapshot").onsuccess = function (e3) {
-            const v = e3.target.result;
-            if (v instanceof ArrayBuffer || v instanceof Blob) out.snapshot = v;
-          };
-          // Requests on one store complete in order: by now we know whether the bytes are there.
-          meta.get("snapshot_info").onsuccess = function () {
-            readPages(out.snapshot ? IDBKeyRange.lowerBound(info.key, true) : null);
-          };
-        };
-      };
-      meta.get("cursor").onsuccess = function (e) { out.meta.cursor = e.target.result || ""; };
-      meta.get("caught_up").onsuccess = function (e) { out.meta.caught_up = e.target.result === true; };
-      meta.get("last_mid").onsuccess = function (e) { out.meta.last_mid = e.target.result || 0; };
-      meta.get("conflicts").onsuccess = function (e) { out.conflicts = e.target.result || ""; };
-      tx.objectStore("outbox").getAll().onsuccess = function (e) { out.outbox = e.target.result; };
-      const evs = tx.objectStore("evidence");
-      if (with_evidence) evs.getAll().onsuccess = function (e) { out.evidence = e.target.result; };
-      evs.getAllKeys().onsuccess = function (e) { out.meta.evidence_shas = e.target.result; };
-      out.meta.evidence_loaded = !!with_evidence;
-      tx.oncomplete = function () {
-        if (!(out.snapshot instanceof Blob)) { deliver(out); return; }
-        out.snapshot.arrayBuffer().then(function (b) { out.snapshot = b; deliver(out); }, failed);
-      };
-      tx.onabort = function () { failed(tx.error); };
+      window.closeloopReadReplica(tx, { after: after, gen: gen, tag: tag, evidence: !!with_evidence }, deliver, failed);
     }).catch(failed);
   }
   if (!early) { attempt(); return; }
