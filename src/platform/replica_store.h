@@ -12,6 +12,8 @@
 //            "snapshot" (a Blob) + "snapshot_info" {tag, key, gen} — a cache of the pages with
 //            key ≤ key, used by a full load only while page_gen == gen and the tag matches the build
 //   evidence sha256 → {file_name, mime_type, bytes} waiting for upload (R10)
+// Loads read through one function, window.closeloopReadReplica in web/shell.js (the shell uses it to
+// read a returning user's replica before the app runs; the app's loads use the same one).
 // Each ReplicaStorage call is ONE readwrite transaction; a committed write is announced to the other
 // tabs on the BroadcastChannel "closeloop-idb-<db>". Version 1 databases (outbox as one JSON value)
 // are split into entries by the upgrade.
