@@ -7,12 +7,13 @@
 #include <httplib.h>
 
 #include "server/context.h"
+#include "server/http_connection.h"
 #include "server/routes.h"
 
 namespace cl::server {
 
 struct HttpApp {
-  httplib::Server server;
+  KeepAliveServer server;  // httplib::Server whose idle keep-alive connections block instead of polling
   ApiRouter router{server};
   int listen_fd = -1;  // the listening socket, once bind_to_port made it
 

@@ -34,6 +34,7 @@ class TestServer {
   const std::string& root_dir() const { return root_; }
   httplib::Client& client() { return *client_; }
   bool running() const { return pid_ > 0; }
+  int pid() const { return pid_; }
 
   // POST /api/v1/auth/login; returns the token or "" (CHECKs nothing itself).
   std::string login(const std::string& username, const std::string& password = "demo1234");
