@@ -1,12 +1,15 @@
 // HTTP face of sync (R32): POST /api/v1/sync/push, GET /api/v1/sync/pull, POST /api/v1/sync/register,
 // and the operator's POST /api/v1/admin/sync/purge-tombstones. Decoding and status mapping only —
 // the protocol lives in sync_service.cpp and the rules in src/sync + src/core.
+#include <array>
+#include <charconv>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "server/auth.h"
 #include "server/http_json.h"
+#include "server/json_text.h"
 #include "server/routes_sync.h"
 #include "server/sync_service.h"
 #include "sync/wire.h"
@@ -21,13 +24,15 @@ void write_sync_error(httplib::Response& res, const SyncError& e) {
 }
 
 // A JSON string literal. Types and ids are short printable ASCII (sync::detail::valid_id), copied as they
-// are; anything needing an escape goes through nlohmann's serializer.
+// are after one table look-up per byte; anything needing an escape goes through json_text.
 void append_json_string(std::string& out, const std::string& s) {
+  static constexpr auto kPlain = [] {
+    std::array<bool, 256> t{};
+    for (int c = 0x20; c < 0x7f; ++c) t[static_cast<std::size_t>(c)] = c != '"' && c != '\\';
+    return t;
+  }();
   for (unsigned char ch : s)
-    if (ch < 0x20 || ch >= 0x7f || ch == '"' || ch == '\\') {
-      out += json(s).dump(-1, ' ', false, json::error_handler_t::replace);
-      return;
-    }
+    if (!kPlain[ch]) return append_json_text(out, json(s));
   out += '"';
   out += s;
   out += '"';
@@ -104,36 +109,35 @@ void register_sync_routes(ApiRouter& r, ServerContext& ctx) {
       if (!limit) return write_error(res, 400, sync::kErrBadRequest, "limit must be a positive integer");
       pr.limit = *limit;
     }
-    std::vector<std::string> raw;
+    std::vector<RawChange> raw;
     auto out = service->pull(*user, pr, &raw);
     if (out.error) return write_sync_error(res, *out.error);
     // Pulls are the hot path (200 tablets at once): the page is written as text directly. Each change's
-    // stored record JSON is spliced in as it is (it was written by json::dump, so it is valid JSON);
-    // only the small tail (cursor, last_mid, rejections, conflicts) goes through nlohmann.
-    sync::PullResponse& page = *out.value;
-    std::size_t size = 256;
-    for (const auto& r : raw) size += r.size() + 96;
+    // stored record JSON is spliced in as it is (it was written by json_text/json::dump, so it is valid
+    // JSON); only the small tail (cursor, last_mid, rejections, conflicts) goes through a json value.
+    // The reserve covers every change's fixed text, so the page is never copied while it grows.
+    std::size_t size = 1024;
+    for (const auto& c : raw) size += c.type.size() + c.id.size() + c.record.size() + 80;
     std::string text;
     text.reserve(size);
     text += "{\"changes\":[";
-    for (std::size_t i = 0; i < page.changes.size(); ++i) {
-      const sync::Change& c = page.changes[i];
+    for (std::size_t i = 0; i < raw.size(); ++i) {
+      const RawChange& c = raw[i];
       if (i) text += ',';
       text += "{\"type\":";
       append_json_string(text, c.type);
       text += ",\"id\":";
       append_json_string(text, c.id);
       text += c.deleted ? ",\"deleted\":true,\"version\":" : ",\"deleted\":false,\"version\":";
-      text += std::to_string(c.version);
+      char version[24];
+      text.append(version, static_cast<std::size_t>(std::to_chars(version, version + sizeof version, c.version).ptr - version));
       text += ",\"record\":";
-      if (i < raw.size()) text += raw[i];
-      else text += "{}";
+      text += c.record;
       text += '}';
     }
-    page.changes.clear();
-    json tail = sync::to_json(page);
+    json tail = sync::to_json(*out.value);  // changes: [] (they are in `raw`)
     tail.erase("changes");
-    const std::string rest = tail.dump(-1, ' ', false, json::error_handler_t::replace);
+    const std::string rest = json_text(tail);
     text += "],";
     text.append(rest, 1, std::string::npos);
     res.status = 200;

@@ -12,6 +12,7 @@
 #include "server/catalog_scope.h"
 #include "server/db.h"
 #include "server/ids.h"
+#include "server/json_text.h"
 #include "server/scope.h"
 #include "server/store.h"
 #include "server/sync_rules_view.h"
@@ -223,6 +224,9 @@ std::vector<RecordRow> page_since(Db& db, const Scope& scope, std::int64_t after
   return out;
 }
 
+// A tombstone's record on the wire: {"id": …} (what a deleted change carries, SYNC.md).
+std::string tombstone_text(const Id& id) { return json_text(Json{{"id", id}}); }
+
 std::int64_t read_last_mid(Db& db, const Id& user_id, const std::string& client_id) {
   auto& st = db.cached("SELECT last_mid FROM sync_clients WHERE user_id = ? AND client_id = ?");
   st.bind_all(user_id, client_id);
@@ -342,7 +346,7 @@ SyncOutcome<sync::PushResponse> SyncService::push(const User& user, const sync::
             row.seq = ctx_.store.next_seq();
             row.version = w.version;
             row.deleted = w.deleted;
-            row.body = w.data.dump(-1, ' ', false, Json::error_handler_t::replace);
+            row.body = json_text(w.data);  // = dump(-1, ' ', false, replace), without nlohmann's per-character writer
             row.updated_at = now;
             row.parsed = &w.data;
             ctx_.store.put_record(row);
@@ -375,7 +379,7 @@ SyncOutcome<sync::PushResponse> SyncService::push(const User& user, const sync::
 }
 
 SyncOutcome<sync::PullResponse> SyncService::pull(const User& user, const sync::PullRequest& req,
-                                                  std::vector<std::string>* raw_records) {
+                                                  std::vector<RawChange>* raw_changes) {
   if (!sync::schema_version_supported(req.schema_version))
     return {std::nullopt, error(400, sync::kErrSchemaUnsupported,
                                 "schema_version " + std::to_string(req.schema_version) + " is not supported; update the app")};
@@ -394,7 +398,7 @@ SyncOutcome<sync::PullResponse> SyncService::pull(const User& user, const sync::
         return {std::nullopt, error(409, sync::kErrMustRefetch, "the cursor is older than the tombstone horizon; refetch everything")};
       const std::int64_t head = ctx_.store.current_seq();
       // The raw (HTTP) path reads only what a pull sends; Store::records_since fills every column.
-      auto rows = raw_records ? page_since(db, scope, *after, limit + 1) : ctx_.store.records_since(scope, *after, limit + 1);
+      auto rows = raw_changes ? page_since(db, scope, *after, limit + 1) : ctx_.store.records_since(scope, *after, limit + 1);
       // Products, price lists and settings belong to everyone (catalog_scope.h): read-only for all roles.
       if (scope.kind != Scope::Kind::All) catalog_.merge(db, rows, *after, limit + 1);
 
@@ -411,34 +415,37 @@ SyncOutcome<sync::PullResponse> SyncService::pull(const User& user, const sync::
       }
 
       sync::PullResponse out;
-      std::size_t ri = 0, ei = 0;
+      std::size_t ri = 0, ei = 0, taken = 0;
       std::int64_t last_seq = *after;
-      while (static_cast<int>(out.changes.size()) < limit && (ri < rows.size() || ei < exits.size())) {
+      if (raw_changes) raw_changes->reserve(std::min(rows.size() + exits.size(), static_cast<std::size_t>(limit)));
+      while (taken < static_cast<std::size_t>(limit) && (ri < rows.size() || ei < exits.size())) {
         const bool take_row = ei >= exits.size() || (ri < rows.size() && rows[ri].seq < exits[ei].seq);
         if (take_row) {
-          RecordRow& r = rows[ri++];
+          RecordRow& r = rows[ri++];  // not used again: its strings are moved out
           last_seq = r.seq;
+          ++taken;
+          if (raw_changes) {
+            std::string record = r.deleted ? tombstone_text(r.id) : std::move(r.body);
+            raw_changes->push_back(RawChange{std::move(r.type), std::move(r.id), r.deleted, r.version, std::move(record)});
+            continue;
+          }
           sync::Change c;
-          c.type = std::move(r.type);  // the row is not used again
+          c.type = std::move(r.type);
           c.id = std::move(r.id);
           c.deleted = r.deleted;
           c.version = r.version;
-          if (raw_records) {
-            c.record = Json::object();
-            if (r.deleted) raw_records->push_back(Json{{"id", c.id}}.dump());
-            else raw_records->push_back(std::move(r.body));  // the row is not used again
-          } else {
-            c.record = r.deleted ? Json{{"id", c.id}} : Json::parse(r.body, nullptr, false);
-            if (c.record.is_discarded()) c.record = Json{{"id", c.id}};
-          }
+          c.record = r.deleted ? Json{{"id", c.id}} : Json::parse(r.body, nullptr, false);
+          if (c.record.is_discarded()) c.record = Json{{"id", c.id}};
           out.changes.push_back(std::move(c));
         } else {
           const Exit& e = exits[ei++];
           last_seq = e.seq;
           auto now_row = ctx_.store.get_record(e.type, e.id);
           if (now_row && in_scope(scope, now_row->owner_id, now_row->team_id)) continue;  // came back: the upsert covers it
-          out.changes.push_back(sync::Change{e.type, e.id, true, now_row ? now_row->version : 0, Json{{"id", e.id}}});
-          if (raw_records) raw_records->push_back(Json{{"id", e.id}}.dump());
+          ++taken;
+          const std::int64_t version = now_row ? now_row->version : 0;
+          if (raw_changes) raw_changes->push_back(RawChange{e.type, e.id, true, version, tombstone_text(e.id)});
+          else out.changes.push_back(sync::Change{e.type, e.id, true, version, Json{{"id", e.id}}});
         }
       }
       out.has_more = ri < rows.size() || ei < exits.size();

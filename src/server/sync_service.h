@@ -34,16 +34,26 @@ struct SyncOutcome {
 std::string encode_cursor(std::int64_t seq);
 std::optional<std::int64_t> decode_cursor(const std::string& cursor);  // "" → 0
 
+// One change of a pull page as the HTTP layer writes it: the record is the stored JSON text, spliced
+// into the response as it is (pulls are the hot path: 200 tablets at once).
+struct RawChange {
+  std::string type;
+  Id id;
+  bool deleted = false;
+  std::int64_t version = 0;
+  std::string record;
+};
+
 class SyncService {
  public:
   explicit SyncService(ServerContext& ctx) : ctx_(ctx) {}
 
   SyncOutcome<sync::PushResponse> push(const User& user, const sync::PushRequest& request);
-  // With `raw_records`, each change's record is not parsed: its stored JSON text is appended there (same
-  // order as changes) and Change::record is left empty — the HTTP layer splices the text in (pulls are
-  // the hot path: 200 tablets at once).
+  // With `raw_changes`, the page's changes go there instead (same order, records as stored text, never
+  // parsed) and the response's `changes` stays empty; everything else (cursor, has_more, last_mid,
+  // rejections, conflicts) is in the response as usual.
   SyncOutcome<sync::PullResponse> pull(const User& user, const sync::PullRequest& request,
-                                       std::vector<std::string>* raw_records = nullptr);
+                                       std::vector<RawChange>* raw_changes = nullptr);
   // R5: the device's short number (for offline-safe customer codes), stable per client_id.
   SyncOutcome<nlohmann::json> register_device(const User& user, const std::string& client_id);
 
