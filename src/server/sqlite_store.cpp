@@ -189,7 +189,7 @@ void SqliteStore::begin(bool write) {
   if (!write && !in_writer && max_readers_ > 0) {
     Db* reader = lease_reader();
     try {
-      reader->exec("BEGIN");
+      reader->cached("BEGIN").run();  // a cached statement: exec() would parse and plan it on every pull
     } catch (...) {
       return_reader(reader);
       throw;
@@ -203,7 +203,8 @@ void SqliteStore::begin(bool write) {
   db_.push_route(nullptr);
   try {
     if (depth_ == 0) {
-      db_.exec(write ? "BEGIN IMMEDIATE" : "BEGIN");
+      if (write) db_.cached("BEGIN IMMEDIATE").run();
+      else db_.cached("BEGIN").run();
       seq_loaded_ = false;
     } else {
       db_.exec("SAVEPOINT sp" + std::to_string(depth_));
@@ -223,7 +224,7 @@ void SqliteStore::commit() {
     case ScopeKind::ReaderNested:
       break;
     case ScopeKind::ReaderOuter:
-      f.reader->exec("COMMIT");  // if this throws, rollback() (the caller's catch) cleans up
+      f.reader->cached("COMMIT").run();  // if this throws, rollback() (the caller's catch) cleans up
       Db::pop_route();
       t_scopes.pop_back();
       return_reader(f.reader);
@@ -234,7 +235,7 @@ void SqliteStore::commit() {
       if (depth_ == 1) {
         if (seq_loaded_)
           db_.cached("UPDATE server_seq SET value = ? WHERE id = 1").bind(1, seq_).run();
-        db_.exec("COMMIT");
+        db_.cached("COMMIT").run();
         seq_loaded_ = false;
       } else {
         db_.exec("RELEASE sp" + std::to_string(depth_ - 1));
