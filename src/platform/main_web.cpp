@@ -189,12 +189,25 @@ void frame() {
   js_frame_done(g_frames, frame_ms);
 }
 
+// The snapshot's activities (LocalReplica::defer_activities) are decoded a slice per tick once the
+// first interactive frame is up: a few ms each, so the list answers input meanwhile; any screen that
+// reads activities first decodes the rest at once.
+constexpr std::size_t kDeferredActivitiesPerTick = 4000;
+
+void decode_deferred_slice() {
+  app::FieldApp* a = app::field_app();
+  if (!a || a->replica.deferred_activities() == 0) return;
+  a->replica.decode_deferred(kDeferredActivitiesPerTick);
+  wake();   // keep ticking until they are all decoded
+}
+
 void loop_tick() {
   const double t = now();
   // ImGui events queued since the last frame = the user did something (input_web/text_web push them).
   if (GImGui && GImGui->InputEventsQueue.Size > 0) g_foreground_until = t + kAwakeAfterEventMs;
   const bool background_only = t > g_foreground_until && !input_busy() && !text_composing();
   if (!(background_only && g_frames > 0 && t - g_last_frame_ms < kBackgroundFrameMs && syncing())) frame();
+  if (g_interactive_marked) decode_deferred_slice();
   // Pause when nothing changes: every event source (input, resize, fetch, timer, IME, font load)
   // calls wake(), which keeps frames coming for a short settle time; touch/inertia keep it awake.
   if (fonts_ready() && g_frames > 0 && now() > g_awake_until && !input_busy() && !text_composing()) {

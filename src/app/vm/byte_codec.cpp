@@ -38,6 +38,12 @@ void ByteReader::text(std::string& out) {
   pos_ += static_cast<std::size_t>(n);
 }
 
+void ByteReader::skip_text() {
+  const std::uint64_t n = u64();
+  if (!ok_ || n > in_.size() - pos_) { fail(); return; }
+  pos_ += static_cast<std::size_t>(n);
+}
+
 std::string_view ByteReader::raw(std::size_t n) {
   if (!ok_ || n > in_.size() - pos_) { fail(); return {}; }
   std::string_view s = in_.substr(pos_, n);

@@ -33,7 +33,7 @@ class ByteWriter {
 
 class ByteReader {
  public:
-  explicit ByteReader(std::string_view in) : in_(in) {}
+  explicit ByteReader(std::string_view in, std::size_t pos = 0) : in_(in), pos_(pos > in.size() ? in.size() : pos) {}
   std::uint64_t u64();
   std::int64_t i64() {
     const std::uint64_t z = u64();
@@ -41,6 +41,7 @@ class ByteReader {
   }
   bool flag();
   void text(std::string& out);
+  void skip_text();   // a text's bytes, checked and passed over (no copy)
   std::string_view raw(std::size_t n);
   // A count about to drive a loop: more items than bytes left means corruption (each item takes at
   // least one byte), so a flipped bit cannot make the reader allocate gigabytes.

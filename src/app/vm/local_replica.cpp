@@ -59,7 +59,10 @@ bool parse_record_kind(std::string_view s, RecordKind& out) {
 
 const Customer* LocalReplica::customer(const Id& id) const { return find_in(customers_, id); }
 const Opportunity* LocalReplica::opportunity(const Id& id) const { return find_in(opportunities_, id); }
-const Activity* LocalReplica::activity(const Id& id) const { return find_in(activities_, id); }
+const Activity* LocalReplica::activity(const Id& id) const {
+  ensure_activities();
+  return find_in(activities_, id);
+}
 const Lead* LocalReplica::lead(const Id& id) const { return find_in(leads_, id); }
 const Quote* LocalReplica::quote(const Id& id) const { return find_in(quotes_, id); }
 
@@ -100,6 +103,7 @@ const Id* LocalReplica::customer_id_by_code(const std::string& code) const {
 }
 
 std::size_t LocalReplica::size() const {
+  ensure_activities();
   return customers_.size() + opportunities_.size() + activities_.size() + leads_.size() + quotes_.size() +
          invoices_.size() + payments_.size();
 }
@@ -184,6 +188,7 @@ void LocalReplica::erase(RecordKind kind, const Id& id) {
       break;
     }
     case RecordKind::Activity: {
+      ensure_activities();   // or the deferred copy would come back when decoded
       auto it = activities_.find(id);
       if (it == activities_.end()) return;
       if (indexes_ready_) {
@@ -262,11 +267,32 @@ void LocalReplica::bulk_put(Quote&& q) { if (!put_loaded(quotes_, std::move(q)))
 void LocalReplica::bulk_put(Invoice&& i) { if (!put_loaded(invoices_, std::move(i))) upsert(std::move(i)); }
 void LocalReplica::bulk_put(Payment&& p) { if (!put_loaded(payments_, std::move(p))) upsert(std::move(p)); }
 
+void LocalReplica::defer_activities(std::string bytes, std::size_t count, ActivityReader read_one) {
+  if (journaling_ || indexes_ready_ || !read_one) return;   // only inside a bulk load
+  ensure_activities();   // a second hand-over in one load: the first one's records are older
+  deferred_ = Deferred{std::move(bytes), 0, count, read_one};
+}
+
+void LocalReplica::decode_deferred(std::size_t max_records) const {
+  Deferred& d = deferred_;
+  if (!d.left) return;
+  if (d.pos == 0) activities_.reserve(activities_.size() + d.left);   // the first slice: room for all
+  for (; d.left > 0 && max_records > 0; --d.left, --max_records) {
+    Activity a;
+    // The loader checked every record's bytes when it handed them over (replica_snapshot.cpp), so
+    // this fails only if memory was overwritten; keep what was read rather than abort the app.
+    if (!d.read(d.bytes, d.pos, a)) break;
+    activities_.try_emplace(a.meta.id, std::move(a));   // a record written since is newer: it stays
+  }
+  if (d.left == 0 || max_records > 0) d = Deferred{};   // done (or unreadable): free the bytes
+}
+
 // After a bulk load the indexes are built by the first query that needs one: a cold start draws the
 // customers list before anyone opens a profile or types a customer code, and building them inside
 // the load was a fifth of its cost (bench/app_cold_start_bench.cpp).
 void LocalReplica::ensure_indexes() const {
   if (indexes_ready_) return;
+  ensure_activities();   // while any are deferred the indexes are not built (upsert relies on it)
   indexes_ready_ = true;
   customer_by_code_.reserve(customers_.size());
   for (const auto& [id, c] : customers_)
@@ -287,6 +313,7 @@ void LocalReplica::clear() {
   activities_by_customer_.clear(); opportunities_by_customer_.clear(); quotes_by_customer_.clear();
   invoices_by_customer_.clear(); payments_by_customer_.clear(); activities_by_opportunity_.clear();
   customer_by_code_.clear();
+  deferred_ = Deferred{};
   indexes_ready_ = true;   // empty records, empty indexes
   ++revision_;
   ++generation_;

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -39,7 +40,10 @@ class LocalReplica {
 
   const std::unordered_map<Id, Customer>& customers() const { return customers_; }
   const std::unordered_map<Id, Opportunity>& opportunities() const { return opportunities_; }
-  const std::unordered_map<Id, Activity>& activities() const { return activities_; }
+  const std::unordered_map<Id, Activity>& activities() const {
+    ensure_activities();
+    return activities_;
+  }
   const std::unordered_map<Id, Lead>& leads() const { return leads_; }
   const std::unordered_map<Id, Quote>& quotes() const { return quotes_; }
   const std::unordered_map<Id, Invoice>& invoices() const { return invoices_; }
@@ -93,12 +97,36 @@ class LocalReplica {
   void bulk_put(Invoice&& i);
   void bulk_put(Payment&& p);
 
+  // --- deferred decode (a snapshot load) -----------------------------------------------------------
+  // A snapshot's activities may be handed over as bytes: `count` records one after another, which
+  // `read_one` decodes at `pos` (advancing it; false on bytes it can't read). They are decoded by
+  // the first read that needs any activity, or a slice at a time by decode_deferred() when the app is
+  // idle: a cold start draws the customers list without them (issue 5). The records are part of the
+  // replica all along — every read path decodes first, nothing is journalled. Writes made meanwhile
+  // are newer than the snapshot and win over a deferred record with the same id; an erase decodes
+  // the rest first. Only inside a bulk load (begin_bulk_load … end_bulk_load).
+  using ActivityReader = bool (*)(std::string_view bytes, std::size_t& pos, Activity& out);
+  void defer_activities(std::string bytes, std::size_t count, ActivityReader read_one);
+  std::size_t deferred_activities() const { return deferred_.left; }
+  void decode_deferred(std::size_t max_records) const;
+
  private:
+  void ensure_activities() const {
+    if (deferred_.left) decode_deferred(deferred_.left);
+  }
+  struct Deferred {
+    std::string bytes;
+    std::size_t pos = 0, left = 0;
+    ActivityReader read = nullptr;
+  };
+  // Mutable with activities_: decoding them changes how the replica holds its records, not which.
+  mutable Deferred deferred_;
+
   void touch(RecordKind kind, const Id& id);
 
   std::unordered_map<Id, Customer> customers_;
   std::unordered_map<Id, Opportunity> opportunities_;
-  std::unordered_map<Id, Activity> activities_;
+  mutable std::unordered_map<Id, Activity> activities_;   // see deferred_
   std::unordered_map<Id, Lead> leads_;
   std::unordered_map<Id, Quote> quotes_;
   std::unordered_map<Id, Invoice> invoices_;
