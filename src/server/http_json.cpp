@@ -1,5 +1,7 @@
 #include "server/http_json.h"
 
+#include "server/json_parse.h"
+
 namespace cl::server {
 
 void write_json(httplib::Response& res, const json& body, int status) {
@@ -69,7 +71,7 @@ std::optional<json> parse_json_body(const httplib::Request& req, httplib::Respon
     write_error(res, 400, "invalid_utf8", "request body is not valid UTF-8");
     return std::nullopt;
   }
-  json body = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
+  json body = parse_json_text(req.body);  // = json::parse(req.body, nullptr, false), faster (json_parse.h)
   if (body.is_discarded()) {
     write_error(res, 400, "malformed_json", "request body is not valid JSON");
     return std::nullopt;

@@ -12,6 +12,7 @@
 #include "server/catalog_scope.h"
 #include "server/db.h"
 #include "server/ids.h"
+#include "server/json_parse.h"
 #include "server/json_text.h"
 #include "server/scope.h"
 #include "server/store.h"
@@ -114,6 +115,22 @@ class StoreView final : public sync::RecordView {
     records_[std::move(k)] = Entry{std::move(w), team};
   }
 
+  // R5: whether a write of a customer leaves name, phone and contacts — the fields its duplicate-match
+  // keys come from (customer_match_keys.h) — as they were in the record this push loaded: the store
+  // then keeps the keys it has. Most customer edits (address, tags, stage) do.
+  bool match_fields_unchanged(const sync::StoredRecord& w) const {
+    if (w.type != sync::kTypeCustomer || w.deleted) return false;
+    auto it = records_.find(key(w.type, w.id));
+    if (it == records_.end() || !it->second.record || it->second.record->deleted) return false;
+    const Json& before = it->second.record->data;
+    for (const char* field : {"name", "phone", "contacts"}) {
+      auto a = before.find(field), b = w.data.find(field);
+      const bool in_a = a != before.end(), in_b = b != w.data.end();
+      if (in_a != in_b || (in_a && *a != *b)) return false;
+    }
+    return true;
+  }
+
   std::optional<Id> customer_with_code(const std::string& code) const override {
     if (!db_ || code.empty()) return std::nullopt;
     auto& st = db_->cached(
@@ -149,7 +166,7 @@ class StoreView final : public sync::RecordView {
       r.owner_id = std::move(row->owner_id);
       r.version = row->version;
       r.deleted = row->deleted;
-      r.data = Json::parse(row->body, nullptr, false);
+      r.data = parse_json_text(row->body);
       if (r.data.is_discarded()) r.data = Json::object();
       e.record = std::move(r);
       e.team = std::move(row->team_id);
@@ -349,6 +366,7 @@ SyncOutcome<sync::PushResponse> SyncService::push(const User& user, const sync::
             row.body = json_text(w.data);  // = dump(-1, ' ', false, replace), without nlohmann's per-character writer
             row.updated_at = now;
             row.parsed = &w.data;
+            row.match_fields_unchanged = view.match_fields_unchanged(w);
             ctx_.store.put_record(row);
             if (m.name != sync::kActivityLog) audit(ctx_.store, m, w, user.id, now);
             view.wrote(std::move(w), team);  // last use of w: the batch cache takes it without a deep copy
