@@ -42,6 +42,12 @@ Stmt& Stmt::bind(int i, std::string_view v) {
   return *this;
 }
 
+Stmt& Stmt::bind_static(int i, std::string_view v) {
+  int rc = sqlite3_bind_text64(stmt_, i, v.data(), v.size(), SQLITE_STATIC, SQLITE_UTF8);
+  if (rc != SQLITE_OK) fail(db_, rc, "bind");
+  return *this;
+}
+
 Stmt& Stmt::bind_null(int i) {
   int rc = sqlite3_bind_null(stmt_, i);
   if (rc != SQLITE_OK) fail(db_, rc, "bind");

@@ -45,6 +45,9 @@ class Stmt {
   Stmt& bind(int i, std::string_view v);
   Stmt& bind(int i, const std::string& v) { return bind(i, std::string_view(v)); }
   Stmt& bind(int i, const char* v) { return bind(i, std::string_view(v)); }
+  // Text SQLite reads in place, not copied: only for values that outlive the statement's run/step
+  // and when the statement is reset before its next use (Db::cached does that).
+  Stmt& bind_static(int i, std::string_view v);
   Stmt& bind_null(int i);
   Stmt& bind_blob(int i, const void* data, std::size_t size);
   template <class... A>

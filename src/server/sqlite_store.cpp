@@ -571,10 +571,12 @@ void SqliteStore::put_record(const RecordRow& r) {
              "owner_id = excluded.owner_id, team_id = excluded.team_id, region = excluded.region, "
              "seq = excluded.seq, version = excluded.version, deleted = excluded.deleted, body = excluded.body, "
              "updated_at = excluded.updated_at")
-          .bind_all(r.type, r.id, r.owner_id, r.team_id, r.region, r.seq, r.version, r.deleted, r.body,
-                    r.updated_at)
+          // The row outlives run() and the next use resets the statement: no copies of the texts.
+          .bind_static(1, r.type).bind_static(2, r.id).bind_static(3, r.owner_id).bind_static(4, r.team_id)
+          .bind_static(5, r.region).bind(6, r.seq).bind(7, r.version).bind(8, r.deleted).bind_static(9, r.body)
+          .bind(10, r.updated_at)
           .run();
-      if (r.type == "customer") write_customer_match_keys(db_, r.id, r.deleted, r.body, r.parsed);  // R5
+      if (r.type == "customer" && !r.match_fields_unchanged) write_customer_match_keys(db_, r.id, r.deleted, r.body, r.parsed);  // R5
       if (is_shared_catalog_type(r.type)) note_catalog_write(db_, r.seq);                          // catalog_scope.h
     } catch (...) {
       if (own_savepoint) db_.exec("ROLLBACK TO put_record; RELEASE put_record");

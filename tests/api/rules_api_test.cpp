@@ -376,4 +376,35 @@ TEST_CASE("quotes through sync: priced by the server, submitted, approved by the
   CHECK(pdf->body.rfind("%PDF", 0) == 0);
 }
 
+TEST_CASE("customer edits keep the duplicate check right: an address edit keeps the match keys, a phone edit moves them") {
+  // A push skips re-deriving a customer's match keys when name, phone and contacts are unchanged
+  // (sync_service.cpp match_fields_unchanged); they must still be found, and a phone edit must move them.
+  TestServer& s = shared_server();
+  Device rep1(s, "rep1"), rep2(s, "rep2");
+  const std::string id = uniq("c-keys");
+  json c = rep1.customer(id);
+  const std::string old_phone = c["phone"];
+  REQUIRE(status_of(rep1.push({rep1.m("customer.create", {{"customer", c}})}), 0) == "applied");
+  // An address edit, then a duplicate of the (unchanged) phone from another rep.
+  json dup = rep2.customer(uniq("c-keys-dup"));
+  dup["phone"] = old_phone;
+  REQUIRE(status_of(rep1.push({rep1.m("customer.update", {{"id", id}, {"set", {{"address", "宁波市鄞州区"}}}}, 1)}), 0) == "applied");
+  json refused = rep2.push({rep2.m("customer.create", {{"customer", dup}})})["results"][0];
+  CHECK(refused["status"] == "rejected");
+  CHECK(refused["problems"][0]["code"] == "duplicate_customer");
+  // Now the phone changes (with an address edit in the same push before it): the old phone is free,
+  // the new one is taken.
+  json other = rep2.customer(uniq("c-keys-new"));
+  const std::string new_phone = other["phone"];
+  json edits = rep1.push({rep1.m("customer.update", {{"id", id}, {"set", {{"address", "宁波市江北区"}}}}, 2),
+                          rep1.m("customer.update", {{"id", id}, {"set", {{"phone", new_phone}}}}, 3)});
+  REQUIRE_MESSAGE(status_of(edits, 0) == "applied", edits.dump());
+  REQUIRE_MESSAGE(status_of(edits, 1) == "applied", edits.dump());
+  json taken = rep2.push({rep2.m("customer.create", {{"customer", other}})})["results"][0];
+  CHECK(taken["status"] == "rejected");
+  CHECK(taken["problems"][0]["code"] == "duplicate_customer");
+  json freed = rep2.push({rep2.m("customer.create", {{"customer", dup}})})["results"][0];
+  CHECK_MESSAGE(freed["status"] == "applied", freed.dump());
+}
+
 }  // TEST_SUITE
