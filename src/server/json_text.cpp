@@ -1,6 +1,9 @@
 #include "server/json_text.h"
 
+#include <array>
 #include <charconv>
+#include <cstring>
+#include <memory>
 #include <string_view>
 
 #include "server/http_json.h"
@@ -13,97 +16,153 @@ using json = nlohmann::json;
 
 std::string nlohmann_text(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
-void append_string(std::string& out, const std::string& s) {
-  bool ascii = true;
-  for (unsigned char c : s)
-    if (c >= 0x80) {
-      ascii = false;
-      break;
+// Bytes copied as they are inside a JSON string: everything but control characters, '"' and '\'
+// (0x7f and UTF-8 bytes included, as nlohmann writes them without ensure_ascii).
+constexpr auto kPlain = [] {
+  std::array<bool, 256> t{};
+  for (int c = 0x20; c < 0x100; ++c) t[static_cast<std::size_t>(c)] = c != '"' && c != '\\';
+  return t;
+}();
+
+// Writes into this thread's scratch buffer through a raw pointer (room is reserved per value, so the
+// per-byte loop has no capacity checks), then appends the whole text to the output once.
+class Writer {
+ public:
+  Writer() {
+    thread_local std::unique_ptr<char[]> scratch;
+    thread_local std::size_t scratch_size = 0;
+    if (!scratch) {
+      scratch_size = 16 * 1024;
+      scratch = std::make_unique<char[]>(scratch_size);
     }
-  // nlohmann replaces invalid UTF-8 with U+FFFD; leave that (never seen in stored records) to it.
-  if (!ascii && !valid_utf8(s)) {
-    out += nlohmann_text(json(s));
-    return;
+    buf_ = &scratch;
+    buf_size_ = &scratch_size;
+    p_ = scratch.get();
   }
-  out += '"';
-  const char* p = s.data();
-  const char* end = p + s.size();
-  const char* run = p;
-  for (; p < end; ++p) {
-    const unsigned char c = static_cast<unsigned char>(*p);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;  // includes 0x7f and UTF-8 bytes: copied as they are
-    out.append(run, static_cast<std::size_t>(p - run));
-    run = p + 1;
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default: {
-        static constexpr char kHex[] = "0123456789abcdef";  // nlohmann writes \u%04x: lowercase
-        const char esc[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0x0F]};
-        out.append(esc, 6);
+  std::string_view text() const { return {buf_->get(), static_cast<std::size_t>(p_ - buf_->get())}; }
+
+  void value(const json& j) {
+    switch (j.type()) {
+      case json::value_t::null: raw("null", 4); return;
+      case json::value_t::boolean:
+        if (j.get_ref<const json::boolean_t&>()) raw("true", 4);
+        else raw("false", 5);
+        return;
+      case json::value_t::number_integer: integer(j.get_ref<const json::number_integer_t&>()); return;
+      case json::value_t::number_unsigned: integer(j.get_ref<const json::number_unsigned_t&>()); return;
+      case json::value_t::string: string(j.get_ref<const json::string_t&>()); return;
+      case json::value_t::array: {
+        raw("[", 1);
+        bool first = true;
+        for (const auto& v : j.get_ref<const json::array_t&>()) {
+          if (!first) raw(",", 1);
+          first = false;
+          value(v);
+        }
+        raw("]", 1);
+        return;
+      }
+      case json::value_t::object: {
+        raw("{", 1);
+        bool first = true;
+        for (const auto& [k, v] : j.get_ref<const json::object_t&>()) {
+          if (!first) raw(",", 1);
+          first = false;
+          string(k);
+          raw(":", 1);
+          value(v);
+        }
+        raw("}", 1);
+        return;
+      }
+      default: {  // number_float (nlohmann's shortest round-trip form), binary, discarded
+        const std::string t = nlohmann_text(j);
+        raw(t.data(), t.size());
+        return;
       }
     }
   }
-  out.append(run, static_cast<std::size_t>(end - run));
-  out += '"';
-}
 
-template <class Int>
-void append_integer(std::string& out, Int v) {
-  char buf[24];
-  auto r = std::to_chars(buf, buf + sizeof buf, v);
-  out.append(buf, static_cast<std::size_t>(r.ptr - buf));
-}
+ private:
+  void need(std::size_t n) {
+    const std::size_t used = static_cast<std::size_t>(p_ - buf_->get());
+    if (*buf_size_ - used >= n) return;
+    std::size_t size = *buf_size_ * 2;
+    while (size - used < n) size *= 2;
+    auto bigger = std::make_unique<char[]>(size);
+    std::memcpy(bigger.get(), buf_->get(), used);
+    *buf_ = std::move(bigger);
+    *buf_size_ = size;
+    p_ = buf_->get() + used;
+  }
+  void raw(const char* s, std::size_t n) {
+    need(n);
+    std::memcpy(p_, s, n);
+    p_ += n;
+  }
+  template <class Int>
+  void integer(Int v) {
+    need(24);
+    p_ = std::to_chars(p_, p_ + 24, v).ptr;
+  }
+  void string(const std::string& s) {
+    need(s.size() * 6 + 2);  // the longest escape (\u00XX) is six bytes
+    char* const start = p_;
+    char* d = p_;
+    *d++ = '"';
+    unsigned char seen = 0;
+    for (unsigned char c : s) {
+      seen |= c;
+      if (kPlain[c]) {
+        *d++ = static_cast<char>(c);
+        continue;
+      }
+      *d++ = '\\';
+      switch (c) {
+        case '"': *d++ = '"'; break;
+        case '\\': *d++ = '\\'; break;
+        case '\b': *d++ = 'b'; break;
+        case '\f': *d++ = 'f'; break;
+        case '\n': *d++ = 'n'; break;
+        case '\r': *d++ = 'r'; break;
+        case '\t': *d++ = 't'; break;
+        default: {
+          static constexpr char kHex[] = "0123456789abcdef";  // nlohmann writes \u%04x: lowercase
+          *d++ = 'u';
+          *d++ = '0';
+          *d++ = '0';
+          *d++ = kHex[c >> 4];
+          *d++ = kHex[c & 0x0F];
+        }
+      }
+    }
+    *d++ = '"';
+    p_ = d;
+    // nlohmann replaces ill-formed UTF-8 with U+FFFD; leave that (never seen in stored records) to it.
+    if ((seen & 0x80) && !valid_utf8(s)) {
+      p_ = start;
+      const std::string t = nlohmann_text(json(s));
+      raw(t.data(), t.size());
+    }
+  }
+
+  std::unique_ptr<char[]>* buf_;
+  std::size_t* buf_size_;
+  char* p_;
+};
 
 }  // namespace
 
 void append_json_text(std::string& out, const json& j) {
-  switch (j.type()) {
-    case json::value_t::null: out += "null"; return;
-    case json::value_t::boolean: out += j.get_ref<const json::boolean_t&>() ? "true" : "false"; return;
-    case json::value_t::number_integer: append_integer(out, j.get_ref<const json::number_integer_t&>()); return;
-    case json::value_t::number_unsigned: append_integer(out, j.get_ref<const json::number_unsigned_t&>()); return;
-    case json::value_t::string: append_string(out, j.get_ref<const json::string_t&>()); return;
-    case json::value_t::array: {
-      out += '[';
-      bool first = true;
-      for (const auto& v : j.get_ref<const json::array_t&>()) {
-        if (!first) out += ',';
-        first = false;
-        append_json_text(out, v);
-      }
-      out += ']';
-      return;
-    }
-    case json::value_t::object: {
-      out += '{';
-      bool first = true;
-      for (const auto& [k, v] : j.get_ref<const json::object_t&>()) {
-        if (!first) out += ',';
-        first = false;
-        append_string(out, k);
-        out += ':';
-        append_json_text(out, v);
-      }
-      out += '}';
-      return;
-    }
-    default:  // number_float (nlohmann's shortest round-trip form), binary, discarded
-      out += nlohmann_text(j);
-      return;
-  }
+  Writer w;
+  w.value(j);
+  out.append(w.text());
 }
 
 std::string json_text(const json& j) {
-  std::string out;
-  out.reserve(256);
-  append_json_text(out, j);
-  return out;
+  Writer w;
+  w.value(j);
+  return std::string(w.text());
 }
 
 }  // namespace cl::server

@@ -42,6 +42,11 @@ TEST_CASE("json_text writes byte for byte what nlohmann's compact dump writes") 
   odd["q\"k"] = "v";
   odd["bad\xffkey"] = "x";
   CHECK(cl::server::json_text(odd) == reference(odd));
+  // Texts longer than the writer's first buffer (it grows), with escapes throughout.
+  std::string big;
+  for (int i = 0; i < 6000; ++i) big += i % 7 == 0 ? "\"\x01" : "杭州a";
+  const json large = json{{"big", big}, {"list", json::array({big, 1, big})}};
+  CHECK(cl::server::json_text(large) == reference(large));
   // append_json_text appends.
   std::string out = "prefix:";
   cl::server::append_json_text(out, json{{"a", 1}});
