@@ -105,7 +105,7 @@ class Writer {
     need(24);
     p_ = std::to_chars(p_, p_ + 24, v).ptr;
   }
-  void string(const std::string& s) {
+  void string(std::string_view s) {
     need(s.size() * 6 + 2);  // the longest escape (\u00XX) is six bytes
     char* const start = p_;
     char* d = p_;
@@ -141,10 +141,15 @@ class Writer {
     // nlohmann replaces ill-formed UTF-8 with U+FFFD; leave that (never seen in stored records) to it.
     if ((seen & 0x80) && !valid_utf8(s)) {
       p_ = start;
-      const std::string t = nlohmann_text(json(s));
+      const std::string t = nlohmann_text(json(std::string(s)));
       raw(t.data(), t.size());
     }
   }
+
+ public:
+  void string_value(std::string_view s) { string(s); }
+
+ private:
 
   std::unique_ptr<char[]>* buf_;
   std::size_t* buf_size_;
@@ -156,6 +161,12 @@ class Writer {
 void append_json_text(std::string& out, const json& j) {
   Writer w;
   w.value(j);
+  out.append(w.text());
+}
+
+void append_json_string(std::string& out, std::string_view s) {
+  Writer w;
+  w.string_value(s);
   out.append(w.text());
 }
 

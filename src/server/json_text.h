@@ -6,12 +6,14 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
 namespace cl::server {
 
 void append_json_text(std::string& out, const nlohmann::json& j);
+void append_json_string(std::string& out, std::string_view s);  // s as a JSON string literal
 std::string json_text(const nlohmann::json& j);
 
 }  // namespace cl::server

@@ -1,7 +1,6 @@
 // HTTP face of sync (R32): POST /api/v1/sync/push, GET /api/v1/sync/pull, POST /api/v1/sync/register,
 // and the operator's POST /api/v1/admin/sync/purge-tombstones. Decoding and status mapping only —
 // the protocol lives in sync_service.cpp and the rules in src/sync + src/core.
-#include <array>
 #include <charconv>
 #include <memory>
 #include <string>
@@ -21,21 +20,6 @@ namespace {
 void write_sync_error(httplib::Response& res, const SyncError& e) {
   if (e.status == 503) res.set_header("Retry-After", "2");
   write_error(res, e.status, e.code, e.message, e.fields);
-}
-
-// A JSON string literal. Types and ids are short printable ASCII (sync::detail::valid_id), copied as they
-// are after one table look-up per byte; anything needing an escape goes through json_text.
-void append_json_string(std::string& out, const std::string& s) {
-  static constexpr auto kPlain = [] {
-    std::array<bool, 256> t{};
-    for (int c = 0x20; c < 0x7f; ++c) t[static_cast<std::size_t>(c)] = c != '"' && c != '\\';
-    return t;
-  }();
-  for (unsigned char ch : s)
-    if (!kPlain[ch]) return append_json_text(out, json(s));
-  out += '"';
-  out += s;
-  out += '"';
 }
 
 std::optional<int> int_param(const httplib::Request& req, const char* key) {

@@ -8,6 +8,7 @@
 
 #include "server/catalog_scope.h"
 #include "server/customer_match_keys.h"
+#include "server/json_text.h"
 #include "server/migrations.h"
 
 namespace cl::server {
@@ -634,13 +635,32 @@ std::vector<RecordRow> SqliteStore::records_of_type(const std::string& type, con
 
 void SqliteStore::append_audit(const AuditEvent& e) {
   return writing([&]() {
-    nlohmann::json changes = nlohmann::json::array();
-    for (const auto& c : e.changes) changes.push_back({{"field", c.field}, {"before", c.before}, {"after", c.after}});
-    nlohmann::json evidence = e.evidence_sha256;
+    // [{"after":…,"before":…,"field":…}, …] and ["<sha256>", …]: the text nlohmann wrote for the same
+    // arrays (keys in its sorted order), without building them as json values first (every audited
+    // sync change comes through here).
+    std::string changes = "[";
+    for (const auto& c : e.changes) {
+      if (changes.size() > 1) changes += ',';
+      changes += "{\"after\":";
+      append_json_string(changes, c.after);
+      changes += ",\"before\":";
+      append_json_string(changes, c.before);
+      changes += ",\"field\":";
+      append_json_string(changes, c.field);
+      changes += '}';
+    }
+    changes += ']';
+    std::string evidence = "[";
+    for (const auto& sha : e.evidence_sha256) {
+      if (evidence.size() > 1) evidence += ',';
+      append_json_string(evidence, sha);
+    }
+    evidence += ']';
     db_.cached(
            "INSERT INTO audit_events(id, at, actor_id, entity_type, entity_id, action, changes, evidence) "
            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-        .bind_all(e.id, e.at, e.actor_id, e.entity_type, e.entity_id, e.action, changes.dump(), evidence.dump())
+        .bind_static(1, e.id).bind(2, e.at).bind_static(3, e.actor_id).bind_static(4, e.entity_type)
+        .bind_static(5, e.entity_id).bind_static(6, e.action).bind_static(7, changes).bind_static(8, evidence)
         .run();
   });
 }

@@ -266,7 +266,7 @@ void audit(Store& store, const sync::Mutation& m, const sync::StoredRecord& w, c
       if (ev.is_object() && ev.contains("sha256") && ev["sha256"].is_string())
         e.evidence_sha256.push_back(ev["sha256"].get<std::string>());
   if (m.args.contains("set") && m.args["set"].is_object())
-    for (const auto& [k, v] : m.args["set"].items()) e.changes.push_back(FieldChange{k, "", v.dump()});
+    for (const auto& [k, v] : m.args["set"].items()) e.changes.push_back(FieldChange{k, "", json_text(v)});
   store.append_audit(e);
 }
 

@@ -47,6 +47,12 @@ TEST_CASE("json_text writes byte for byte what nlohmann's compact dump writes") 
   for (int i = 0; i < 6000; ++i) big += i % 7 == 0 ? "\"\x01" : "杭州a";
   const json large = json{{"big", big}, {"list", json::array({big, 1, big})}};
   CHECK(cl::server::json_text(large) == reference(large));
+  // append_json_string writes one string literal, the same way.
+  for (const char* text : {"", "plain", "杭州 \"q\" \\ \n", "bad \xff utf-8"}) {
+    std::string lit = "[";
+    cl::server::append_json_string(lit, text);
+    CHECK(lit == "[" + reference(json(text)));
+  }
   // append_json_text appends.
   std::string out = "prefix:";
   cl::server::append_json_text(out, json{{"a", 1}});

@@ -402,3 +402,40 @@ TEST_CASE("writing a record needs no temporary b-tree") {
   CHECK(ops > 10);
   CHECK(ephemeral == 0);
 }
+
+TEST_CASE("an audit event stores its changes and evidence as the JSON arrays they always were") {
+  TempDb t;
+  SqliteStore store(t.path, 1000);
+  AuditEvent e;
+  e.id = "ae-1";
+  e.at = 1234;
+  e.actor_id = "user-rep1";
+  e.entity_type = "customer";
+  e.entity_id = "c1";
+  e.action = "customer.update";
+  e.changes = {FieldChange{"address", "", "\"西湖区 \\\"1\\\"\""}, FieldChange{"tags", "{\"a\":1}", "{\"b\":\"\\n\"}"}};
+  e.evidence_sha256 = {std::string(64, 'e'), std::string(64, 'f')};
+  store.transaction([&] { store.append_audit(e); });
+  AuditEvent empty = e;
+  empty.id = "ae-2";
+  empty.changes.clear();
+  empty.evidence_sha256.clear();
+  store.transaction([&] { store.append_audit(empty); });
+  // What nlohmann wrote for the same values (the format readers of audit_events rely on).
+  nlohmann::json changes = nlohmann::json::array();
+  for (const auto& c : e.changes) changes.push_back({{"field", c.field}, {"before", c.before}, {"after", c.after}});
+  const nlohmann::json evidence = e.evidence_sha256;
+  auto st = store.db().prepare("SELECT id, at, actor_id, entity_type, entity_id, action, changes, evidence FROM audit_events ORDER BY id");
+  REQUIRE(st.step());
+  CHECK(st.col_text(0) == "ae-1");
+  CHECK(st.col_int(1) == 1234);
+  CHECK(st.col_text(2) == "user-rep1");
+  CHECK(st.col_text(3) == "customer");
+  CHECK(st.col_text(4) == "c1");
+  CHECK(st.col_text(5) == "customer.update");
+  CHECK(st.col_text(6) == changes.dump());
+  CHECK(st.col_text(7) == evidence.dump());
+  REQUIRE(st.step());
+  CHECK(st.col_text(6) == "[]");
+  CHECK(st.col_text(7) == "[]");
+}
