@@ -198,6 +198,7 @@ void decode_deferred_slice() {
   app::FieldApp* a = app::field_app();
   if (!a || a->replica.deferred_activities() == 0) return;
   a->replica.decode_deferred(kDeferredActivitiesPerTick);
+  if (a->replica.deferred_activities() == 0) note_heap_in_use();   // the whole replica is in memory now
   wake();   // keep ticking until they are all decoded
 }
 
@@ -211,6 +212,10 @@ void loop_tick() {
   // Pause when nothing changes: every event source (input, resize, fetch, timer, IME, font load)
   // calls wake(), which keeps frames coming for a short settle time; touch/inertia keep it awake.
   if (fonts_ready() && g_frames > 0 && now() > g_awake_until && !input_busy() && !text_composing()) {
+    // A start that loaded no snapshot (a first sync, pages only): note at the first pause instead.
+    if (const app::FieldApp* a = app::field_app();
+        a && a->loaded && g_interactive_marked && a->replica.deferred_activities() == 0 && !syncing())
+      note_heap_in_use();
     emscripten_pause_main_loop();
     g_paused = true;
   }
@@ -347,6 +352,8 @@ int main() {
   if (!dp::webgl_renderer_init()) return 1;
   dp::js_init();
   dp::js_install_frame_times();
+  // A returning user's replica is being read (web/shell.js): warm the heap it will be decoded into.
+  if (dp::js_early_replica_read_pending()) dp::warm_heap_from_hint();
   emscripten_set_main_loop(dp::loop_tick, 0, false);
   return 0;
 }

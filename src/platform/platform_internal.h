@@ -16,6 +16,11 @@ bool in_frame();
 double now();                  // emscripten_get_now(), ms
 void perf_mark(const char* name);   // performance.mark(name): where a start went (bench/web_cold_start.js)
 
+// Heap warm-up (heap_warmup.cpp): touch as much heap as the last start ended up using, while the
+// replica is read; remember this start's figure once its replica is complete.
+void warm_heap_from_hint();
+void note_heap_in_use();
+
 // Input (input_web.cpp)
 void input_before_frame(double now_ms);   // long-press, inertia, deferred touch release
 bool input_busy();                         // a touch is down or inertia is running

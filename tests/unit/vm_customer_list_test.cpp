@@ -3,6 +3,7 @@
 
 #include "app/vm/customer_list_vm.h"
 #include "app/vm/search_key.h"
+#include "vm_list_test_helpers.h"
 #include "vm_test_fixtures.h"
 
 using namespace cl;
@@ -152,4 +153,29 @@ TEST_CASE("changes right after a rebuild (before any idle refresh) update the li
   f.query = "客户49";
   vm.refresh(r, f);
   CHECK(vm.count() == 0);
+}
+
+TEST_CASE("equal update times are ordered by id, whatever the ids' lengths and the prefix they share") {
+  // The list sorts compact keys (update time, 8 id bytes after the prefix all ids share): the result
+  // must be exactly most-recent-first, then std::string order of the ids.
+  const std::vector<std::string> ids = {"KH-1", "KH-10", "KH-1000000000a", "KH-1000000000b", "KH-2", "KH-",
+                                        "KH-10000000", "KH-100000000", "KH-0zzzzzzzzzzz", "KH-1\x7f", "KH-1\xe6\x9d\xad"};
+  for (const bool with_outsider : {false, true}) {
+    LocalReplica r;
+    int n = 0;
+    for (const auto& id : ids) {
+      Customer c = make_customer(id, "客户" + std::to_string(n));
+      c.meta.updated_at = (n++ % 3) ? 7'000 : 9'000;   // two groups of equal times
+      r.upsert(c);
+    }
+    if (with_outsider) r.upsert(make_customer("a", "没有共同前缀"));   // no prefix shared by all
+    CustomerListVM vm;
+    vm.refresh(r, CustomerFilter{});
+    const auto expected = cl::app::test::in_display_order(r);
+    REQUIRE(vm.count() == expected.size());
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+      INFO("row " << i << (with_outsider ? " (with an id sharing no prefix)" : ""));
+      CHECK(vm.id_at(i) == expected[i]->meta.id);
+    }
+  }
 }

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <iterator>
+#include <string_view>
+#include <unordered_map>
 
 #include "app/vm/search_key.h"
 
@@ -46,10 +48,18 @@ void CustomerListVM::rebuild(const LocalReplica& replica) {
   slots_ready_ = false;   // id -> slot: built by idle refreshes or the first change (warm_slots)
   slots_pos_ = 0;
   entries_.reserve(replica.customers().size());
-  for (const auto& [id, c] : replica.customers()) {
-    entries_.push_back({id, c.meta.owner_id, region_of(c), c.meta.updated_at});
-    count_facets(entries_.back(), +1);
+  for (const auto& [id, c] : replica.customers()) entries_.push_back({id, c.meta.owner_id, region_of(c), c.meta.updated_at});
+  // Facets counted per distinct value (a few dozen regions and owners for 50k customers): a hash of
+  // a short string beats a walk down the ordered map for each customer. The views point
+  // into entries_, which does not move while they live.
+  std::unordered_map<std::string_view, int> regions, owners;
+  for (const Entry& e : entries_) {
+    if (!e.region.empty()) ++regions[e.region];
+    if (!e.owner_id.empty()) ++owners[e.owner_id];
   }
+  for (const auto& [v, n] : regions) region_count_[std::string(v)] += n;
+  for (const auto& [v, n] : owners) owner_count_[std::string(v)] += n;
+  facets_dirty_ = true;
   moved_.clear();
   resort_all_ = true;
   stale_ = 0;
@@ -173,11 +183,41 @@ void CustomerListVM::sync_from(const LocalReplica& replica) {
 void CustomerListVM::update_order() {
   if (!resort_all_ && moved_.empty()) return;
   if (resort_all_) {
+    // The order before() gives, sorted as compact keys: customers imported or synced together share
+    // an updated_at by the hundred, so most comparisons are between ids — and ids share a prefix
+    // ("KH-…", a device's uuid run). Each key carries the 8 id bytes after the prefix all ids share,
+    // big-endian (zero-padded: a shorter id sorts first, as with std::string), so the full ids are
+    // read only when those 8 bytes tie too.
+    std::size_t common = std::string::npos;
+    const Id* first = nullptr;
+    for (const Entry& e : entries_) {
+      if (!e.live) continue;
+      if (!first) { first = &e.id; common = e.id.size(); continue; }
+      std::size_t i = 0;
+      const std::size_t n = std::min(common, e.id.size());
+      while (i < n && e.id[i] == (*first)[i]) ++i;
+      common = i;
+    }
+    if (common == std::string::npos) common = 0;
+    struct Key { Instant t; std::uint64_t id8; std::uint32_t slot; };
+    std::vector<Key> keys;
+    keys.reserve(entries_.size());
+    for (std::uint32_t s = 0; s < entries_.size(); ++s) {
+      const Entry& e = entries_[s];
+      if (!e.live) continue;
+      std::uint64_t k = 0;
+      for (std::size_t i = 0; i < 8; ++i)
+        k = k << 8 | (common + i < e.id.size() ? static_cast<unsigned char>(e.id[common + i]) : 0u);
+      keys.push_back({e.updated_at, k, s});
+    }
+    std::sort(keys.begin(), keys.end(), [this](const Key& a, const Key& b) {
+      if (a.t != b.t) return a.t > b.t;
+      if (a.id8 != b.id8) return a.id8 < b.id8;
+      return entries_[a.slot].id < entries_[b.slot].id;
+    });
     order_.clear();
-    order_.reserve(entries_.size());
-    for (std::uint32_t s = 0; s < entries_.size(); ++s)
-      if (entries_[s].live) order_.push_back(s);
-    std::sort(order_.begin(), order_.end(), [this](std::uint32_t a, std::uint32_t b) { return before(a, b); });
+    order_.reserve(keys.size());
+    for (const Key& k : keys) order_.push_back(k.slot);
   } else {
     // A few records changed: take them out, sort just them, merge them back (O(n), no 50k sort).
     std::sort(moved_.begin(), moved_.end());
