@@ -1,6 +1,7 @@
 #include "server/customer_match_keys.h"
 
 #include <algorithm>
+#include <optional>
 
 #include <nlohmann/json.hpp>
 
@@ -44,7 +45,13 @@ void write_customer_match_keys(Db& db, const Id& customer_id, bool deleted, std:
                                const nlohmann::json* parsed) {
   std::vector<std::string> keys;
   Customer c;
-  if (!deleted && (parsed ? read_match_fields_parsed(*parsed, c) : read_match_fields(body, c))) keys = duplicate_index_keys(c);
+  if (!deleted && (parsed ? read_match_fields_parsed(*parsed, c) : read_match_fields(body, c))) {
+    keys = duplicate_index_keys(c);
+    if (!c.code.empty()) {  // R5: codes are unique too (customer_with_code)
+      keys.push_back(customer_code_key(c.code));
+      std::sort(keys.begin(), keys.end());
+    }
+  }
   // Most customer writes (an address, a tag, a stage) leave name and phones alone: compare first.
   std::vector<std::string> old;
   auto& sel = db.cached("SELECT key FROM customer_match_keys WHERE customer_id = ? ORDER BY key");
@@ -55,6 +62,37 @@ void write_customer_match_keys(Db& db, const Id& customer_id, bool deleted, std:
   db.cached("DELETE FROM customer_match_keys WHERE customer_id = ?").bind_all(customer_id).run();
   for (const auto& k : keys)
     db.cached("INSERT OR IGNORE INTO customer_match_keys(key, customer_id) VALUES (?, ?)").bind_all(k, customer_id).run();
+}
+
+std::string customer_code_key(std::string_view code) {
+  std::string k = "c:";
+  k.append(code);
+  return k;
+}
+
+std::optional<Id> customer_with_code(Db& db, const std::string& code) {
+  if (code.empty()) return std::nullopt;
+  auto& st = db.cached("SELECT customer_id FROM customer_match_keys WHERE key = ? LIMIT 1");
+  st.bind(1, customer_code_key(code));
+  std::optional<Id> out;
+  if (st.step()) out = st.col_text(0);
+  st.reset();
+  return out;
+}
+
+const std::string& customer_code_keys_migration_sql() {
+  // The code keys of the live customers already stored (what write_customer_match_keys files: a
+  // non-empty string "code" of a readable object body), then the expression index they replace.
+  static const std::string sql = R"SQL(
+INSERT OR IGNORE INTO customer_match_keys(key, customer_id)
+  SELECT 'c:' || code, id FROM (
+    SELECT id, CASE WHEN json_valid(body) THEN
+                 CASE WHEN json_type(body, '$.code') = 'text' THEN json_extract(body, '$.code') END END AS code
+    FROM records WHERE type = 'customer' AND deleted = 0)
+  WHERE code IS NOT NULL AND code <> '';
+DROP INDEX IF EXISTS records_customer_code;
+)SQL";
+  return sql;
 }
 
 void backfill_customer_match_keys(Db& db) {

@@ -5,6 +5,7 @@
 // single write lock held).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,13 +27,23 @@ constexpr int kCustomerMatchKeysMigration = 170;
 void write_customer_match_keys(Db& db, const Id& customer_id, bool deleted, std::string_view body,
                                const nlohmann::json* parsed = nullptr);
 
+// R5: customer codes are unique. A live customer's code is filed here too, under "c:<code>" (the
+// dedup keys are "n:", "p:", "l:", "o:"): the expression index records_customer_code on
+// json_extract(body, '$.code') made SQLite parse every customer body twice on each write (55k
+// instructions per customer edit); migration 191 files the codes and drops that index.
+std::string customer_code_key(std::string_view code);
+// A live customer with this code (any one, if several), or nullopt. Inside the caller's transaction.
+std::optional<Id> customer_with_code(Db& db, const std::string& code);
+const std::string& customer_code_keys_migration_sql();
+constexpr int kCustomerCodeKeysMigration = 191;
+
 // Fills the table from the records table (once, right after migration 170).
 void backfill_customer_match_keys(Db& db);
 
 // The customers filed under any of `probe_keys` (duplicate_probe_keys of a candidate), each once.
 std::vector<Id> customers_matching(Db& db, const std::vector<std::string>& probe_keys);
 
-// Only what dedup.h looks at (name, phones) out of a stored customer body; false if unreadable.
+// Only what the keys come from (name, phones, code) out of a stored customer body; false if unreadable.
 bool read_match_fields(std::string_view body, Customer& out);
 bool read_match_fields_parsed(const nlohmann::json& body, Customer& out);
 

@@ -107,6 +107,7 @@ CREATE INDEX audit_at ON audit_events(at);
       // team_id), yet the index cost a b-tree write on every record write: about a sixth of the
       // index work of a sync push. The column stays; an index can come back with a query that needs it.
       {190, "drop_records_region_seq", "DROP INDEX IF EXISTS records_region_seq;"},
+      {kCustomerCodeKeysMigration, "customer_code_keys", customer_code_keys_migration_sql()},  // customer_match_keys.h
     };
     // The extras modules keep their steps in extras_schema.cpp, in order; they take 200, 201, …
     int version = 200;

@@ -58,7 +58,7 @@ struct RecordRow {
   // The body already parsed, when the writer has it (a sync push does): the store reads derived
   // columns (customer match keys) from it instead of parsing `body` again. Not owned; may be null.
   const nlohmann::json* parsed = nullptr;
-  // Set by a writer that knows this customer write leaves name, phone and contacts as they were (a
+  // Set by a writer that knows this customer write leaves name, phone, contacts and code as they were (a
   // sync push compares with the record it loaded): the store then skips re-deriving the match keys.
   bool match_fields_unchanged = false;
 };

@@ -10,6 +10,7 @@
 #include "core/codec.h"
 #include "core/settings.h"
 #include "server/catalog_scope.h"
+#include "server/customer_match_keys.h"
 #include "server/db.h"
 #include "server/ids.h"
 #include "server/json_parse.h"
@@ -115,7 +116,7 @@ class StoreView final : public sync::RecordView {
     records_[std::move(k)] = Entry{std::move(w), team};
   }
 
-  // R5: whether a write of a customer leaves name, phone and contacts — the fields its duplicate-match
+  // R5: whether a write of a customer leaves name, phone, contacts and code — the fields its match
   // keys come from (customer_match_keys.h) — as they were in the record this push loaded: the store
   // then keeps the keys it has. Most customer edits (address, tags, stage) do.
   bool match_fields_unchanged(const sync::StoredRecord& w) const {
@@ -123,7 +124,7 @@ class StoreView final : public sync::RecordView {
     auto it = records_.find(key(w.type, w.id));
     if (it == records_.end() || !it->second.record || it->second.record->deleted) return false;
     const Json& before = it->second.record->data;
-    for (const char* field : {"name", "phone", "contacts"}) {
+    for (const char* field : {"name", "phone", "contacts", "code"}) {
       auto a = before.find(field), b = w.data.find(field);
       const bool in_a = a != before.end(), in_b = b != w.data.end();
       if (in_a != in_b || (in_a && *a != *b)) return false;
@@ -132,14 +133,8 @@ class StoreView final : public sync::RecordView {
   }
 
   std::optional<Id> customer_with_code(const std::string& code) const override {
-    if (!db_ || code.empty()) return std::nullopt;
-    auto& st = db_->cached(
-        "SELECT id FROM records WHERE type = 'customer' AND json_extract(body, '$.code') = ? AND deleted = 0 LIMIT 1");
-    st.bind(1, code);
-    std::optional<Id> out;
-    if (st.step()) out = st.col_text(0);
-    st.reset();
-    return out;
+    if (!db_) return std::nullopt;
+    return server::customer_with_code(*db_, code);  // R5, customer_match_keys.h
   }
 
  private:

@@ -324,9 +324,56 @@ TEST_CASE("customer match keys follow every customer write, and an older databas
   CHECK(probe(reopened, "X", "13800138000").empty());  // the tombstone stays unfiled
 }
 
+// R5: customer codes are unique; a live customer's code is filed with its match keys (customer_match_keys.h)
+// instead of an expression index SQLite re-evaluated (two JSON parses) on every customer write.
+TEST_CASE("customer codes are filed while live, move with an edit, leave with a tombstone, and an older database is upgraded") {
+  TempDb t;
+  {
+    SqliteStore store(t.path, 1);
+    RecordRow r = record("c1", "u1", "t1");
+    r.body = R"({"name":"杭州市第一人民医院","code":"KH-001-00001"})";
+    r.seq = 1;
+    store.put_record(r);
+    CHECK(customer_with_code(store.db(), "KH-001-00001") == std::optional<Id>("c1"));
+    CHECK_FALSE(customer_with_code(store.db(), "KH-001-00002"));
+    CHECK_FALSE(customer_with_code(store.db(), ""));
+    r.body = R"({"name":"杭州市第一人民医院","code":"KH-001-00009"})";
+    r.seq = 2;
+    store.put_record(r);
+    CHECK_FALSE(customer_with_code(store.db(), "KH-001-00001"));
+    CHECK(customer_with_code(store.db(), "KH-001-00009") == std::optional<Id>("c1"));
+    r.deleted = true;
+    r.seq = 3;
+    store.put_record(r);
+    CHECK_FALSE(customer_with_code(store.db(), "KH-001-00009"));
+    RecordRow r2 = record("c2", "u1", "t1");
+    r2.body = R"({"name":"宁波仁和诊所","code":"KH-001-00003"})";
+    r2.seq = 4;
+    store.put_record(r2);
+    RecordRow r3 = record("c3", "u1", "t1");
+    r3.body = R"({"name":"温州诊所","code":7})";  // not a text code: never matches one
+    r3.seq = 5;
+    store.put_record(r3);
+    CHECK(customer_with_code(store.db(), "KH-001-00003") == std::optional<Id>("c2"));
+    CHECK_FALSE(customer_with_code(store.db(), "7"));
+    // Make the file look older than migration 191: no code keys, the expression index back.
+    store.db().exec("DELETE FROM customer_match_keys WHERE key LIKE 'c:%'; "
+                    "CREATE INDEX records_customer_code ON records(json_extract(body, '$.code')) WHERE type = 'customer'; "
+                    "DELETE FROM schema_migrations WHERE version = 191;");
+    CHECK_FALSE(customer_with_code(store.db(), "KH-001-00003"));
+  }
+  SqliteStore reopened(t.path, 6);
+  CHECK(customer_with_code(reopened.db(), "KH-001-00003") == std::optional<Id>("c2"));
+  CHECK_FALSE(customer_with_code(reopened.db(), "KH-001-00009"));  // the tombstone stays unfiled
+  CHECK_FALSE(customer_with_code(reopened.db(), "7"));
+  auto st = reopened.db().prepare("SELECT COUNT(*) FROM pragma_index_list('records') WHERE name = 'records_customer_code'");
+  REQUIRE(st.step());
+  CHECK(st.col_int(0) == 0);
+}
+
 // Every index on `records` costs a b-tree write per record written (a sync push writes thousands per
 // second): the table has exactly the indexes some query reads by. records_region_seq was dropped by
-// migration 190 (nothing reads records by region).
+// migration 190 (nothing reads records by region), records_customer_code by 191 (codes are match keys).
 TEST_CASE("records carries only the indexes its queries use") {
   TempDb t;
   SqliteStore store(t.path, 1);
@@ -334,7 +381,7 @@ TEST_CASE("records carries only the indexes its queries use") {
   auto st = store.db().prepare("SELECT name FROM pragma_index_list('records')");
   while (st.step()) names.insert(st.col_text(0));
   CHECK(names == std::set<std::string>{"sqlite_autoindex_records_1", "records_seq", "records_owner_seq",
-                                       "records_team_seq", "records_customer_code"});
+                                       "records_team_seq"});
 }
 
 // Exports, share views and the scheduler read records through load_record_bodies / load_records: a
