@@ -1,5 +1,8 @@
 #include "server/http_json.h"
 
+#include <cstdint>
+#include <cstring>
+
 #include "server/json_parse.h"
 
 namespace cl::server {
@@ -31,6 +34,14 @@ void write_problems(httplib::Response& res, const Problems& problems, int status
 bool valid_utf8(std::string_view s) {
   std::size_t i = 0, n = s.size();
   while (i < n) {
+    // ASCII eight bytes at a time (most of a JSON body, and the keys and codes in a record).
+    while (i + 8 <= n) {
+      std::uint64_t word;
+      std::memcpy(&word, s.data() + i, 8);
+      if (word & 0x8080808080808080ull) break;
+      i += 8;
+    }
+    if (i >= n) break;
     auto c = static_cast<unsigned char>(s[i]);
     if (c < 0x80) { ++i; continue; }
     std::size_t len;
@@ -67,11 +78,17 @@ std::optional<json> parse_json_body(const httplib::Request& req, httplib::Respon
     write_error(res, 413, "payload_too_large", "request body exceeds " + std::to_string(max_bytes) + " bytes");
     return std::nullopt;
   }
-  if (!valid_utf8(req.body)) {
-    write_error(res, 400, "invalid_utf8", "request body is not valid UTF-8");
-    return std::nullopt;
+  // parse_json_text (= json::parse(req.body, nullptr, false), faster) accepts only well-formed UTF-8
+  // up to the end of the document, and nlohmann ends a document at a NUL byte: so a body that parses
+  // and has no NUL is valid UTF-8, and the separate check runs only on the others (the error code
+  // still says which it was).
+  json body = parse_json_text(req.body);
+  if (body.is_discarded() || std::memchr(req.body.data(), 0, req.body.size()) != nullptr) {
+    if (!valid_utf8(req.body)) {
+      write_error(res, 400, "invalid_utf8", "request body is not valid UTF-8");
+      return std::nullopt;
+    }
   }
-  json body = parse_json_text(req.body);  // = json::parse(req.body, nullptr, false), faster (json_parse.h)
   if (body.is_discarded()) {
     write_error(res, 400, "malformed_json", "request body is not valid JSON");
     return std::nullopt;

@@ -93,6 +93,19 @@ TEST_CASE("invalid UTF-8 in a JSON body is refused with 400") {
   for (const auto& u : users) CHECK(u["username"].get<std::string>().rfind("bad", 0) != 0);
 }
 
+TEST_CASE("ill-formed UTF-8 after a NUL byte, or outside any string, is still refused as invalid_utf8") {
+  // The JSON reader ends a document at a NUL byte (as nlohmann does); the UTF-8 check must not stop there.
+  auto& s = shared_server();
+  const auto admin = s.login("admin");
+  for (const std::string& body : {std::string("{\"username\":\"nul-then-bad\"}") + '\0' + "\xff",
+                                 std::string("{\"username\":\"x\"} \xc0\xaf")}) {
+    auto res = s.client().Post("/api/v1/users", bearer(admin), body, "application/json");
+    REQUIRE(res);
+    CHECK(res->status == 400);
+    CHECK(body_json(res)["error"]["code"] == "invalid_utf8");
+  }
+}
+
 TEST_CASE("a body that is not JSON by content type is refused with 415") {
   auto res = shared_server().client().Post("/api/v1/auth/login", "username=rep1&password=demo1234",
                                            "application/x-www-form-urlencoded");

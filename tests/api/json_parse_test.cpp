@@ -9,6 +9,7 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include "server/http_json.h"
 #include "server/json_parse.h"
 
 using nlohmann::json;
@@ -115,6 +116,20 @@ TEST_CASE("parse_json_text agrees with nlohmann on generated documents and their
     }
   }
   CHECK(checked > 3000);
+}
+
+TEST_CASE("valid_utf8 finds an ill-formed sequence wherever it sits, after long ASCII runs too") {
+  for (std::size_t before = 0; before < 20; ++before)
+    for (std::size_t after = 0; after < 12; after += 5) {
+      CAPTURE(before);
+      CAPTURE(after);
+      const std::string a(before, 'a'), b(after, 'b');
+      CHECK(cl::server::valid_utf8(a + "杭州😀" + b));
+      for (const char* bad : {"\xff", "\x80", "\xc0\xaf", "\xed\xa0\x80", "\xe4\xb8", "\xf4\x90\x80\x80"}) {
+        CAPTURE(std::string(bad));
+        CHECK_FALSE(cl::server::valid_utf8(a + bad + b));
+      }
+    }
 }
 
 }  // TEST_SUITE
