@@ -550,7 +550,7 @@ std::int64_t SqliteStore::current_seq() {
 std::optional<RecordRow> SqliteStore::get_record(const std::string& type, const Id& id) {
   return reading([&]() -> std::optional<RecordRow> {
     auto& st = db_.cached("SELECT " CL_RECORD_COLS " FROM records WHERE type = ? AND id = ?");
-    st.bind_all(type, id);
+    st.bind_static(1, type).bind_static(2, id);  // both outlive the step; the next use resets
     if (!st.step()) return std::nullopt;
     auto r = read_record(st);
     st.reset();
