@@ -85,14 +85,8 @@ class StoreView final : public sync::RecordView {
   std::optional<sync::StoredRecord> find_meta(std::string_view type, const Id& id) const override {
     const Entry& e = entry(type, id);
     if (!e.record) return std::nullopt;
-    sync::StoredRecord r;
-    r.type = e.record->type;
-    r.id = e.record->id;
-    r.owner_id = e.record->owner_id;
-    r.version = e.record->version;
-    r.deleted = e.record->deleted;
-    r.data = nullptr;
-    return r;
+    // Aggregate initialisation: `data` starts null instead of allocating the default empty object.
+    return sync::StoredRecord{e.record->type, e.record->id, e.record->owner_id, e.record->version, e.record->deleted, nullptr};
   }
 
   Id team_of(const Id& user_id) const override {
@@ -112,8 +106,10 @@ class StoreView final : public sync::RecordView {
     return std::pair<Id, Id>{e.record->owner_id, e.team};
   }
   void wrote(sync::StoredRecord&& w, const Id& team) {
-    std::string k = key(w.type, w.id);
-    records_[std::move(k)] = Entry{std::move(w), team};
+    set_key(w.type, w.id);
+    auto it = records_.find(key_);  // apply_mutation read it first: normally there
+    if (it != records_.end()) it->second = Entry{std::move(w), team};
+    else records_.emplace(key_, Entry{std::move(w), team});
   }
 
   // R5: whether a write of a customer leaves name, phone, contacts and code — the fields its match
@@ -121,7 +117,8 @@ class StoreView final : public sync::RecordView {
   // then keeps the keys it has. Most customer edits (address, tags, stage) do.
   bool match_fields_unchanged(const sync::StoredRecord& w) const {
     if (w.type != sync::kTypeCustomer || w.deleted) return false;
-    auto it = records_.find(key(w.type, w.id));
+    set_key(w.type, w.id);
+    auto it = records_.find(key_);
     if (it == records_.end() || !it->second.record || it->second.record->deleted) return false;
     const Json& before = it->second.record->data;
     for (const char* field : {"name", "phone", "contacts", "code"}) {
@@ -149,30 +146,32 @@ class StoreView final : public sync::RecordView {
     k.append(id);
     return k;
   }
+  // key(type, id) into a buffer kept for look-ups (a push makes a few per mutation).
+  void set_key(std::string_view type, const Id& id) const {
+    key_.assign(type);
+    key_.push_back('\0');
+    key_.append(id);
+  }
   const Entry& entry(std::string_view type, const Id& id) const {
-    std::string k = key(type, id);
-    auto it = records_.find(k);
+    set_key(type, id);
+    auto it = records_.find(key_);
     if (it != records_.end()) return it->second;
     Entry e;
     if (auto row = store_.get_record(std::string(type), id)) {
-      sync::StoredRecord r;
-      r.type = std::move(row->type);
-      r.id = std::move(row->id);
-      r.owner_id = std::move(row->owner_id);
-      r.version = row->version;
-      r.deleted = row->deleted;
-      r.data = parse_json_text(row->body);
-      if (r.data.is_discarded()) r.data = Json::object();
-      e.record = std::move(r);
+      Json data = parse_json_text(row->body);
+      if (data.is_discarded()) data = Json::object();
+      e.record = sync::StoredRecord{std::move(row->type), std::move(row->id), std::move(row->owner_id), row->version,
+                                    row->deleted, std::move(data)};
       e.team = std::move(row->team_id);
     }
-    return records_.emplace(std::move(k), std::move(e)).first->second;
+    return records_.emplace(key(type, id), std::move(e)).first->second;
   }
 
   Store& store_;
   Db* db_;
   mutable std::map<Id, Id> teams_;
   mutable std::unordered_map<std::string, Entry> records_;
+  mutable std::string key_;
 };
 
 std::string region_of(const sync::StoredRecord& w) {
