@@ -10,9 +10,7 @@
 'use strict';
 const L = require('./web_lib');
 
-// settle: keep the page open until the app has gone idle (its loop paused), as a real session ends —
-// what a previous session leaves for the next start (the heap hint, src/platform/heap_warmup.cpp).
-async function coldStartOnce(profile, base, expectCustomers, { settle = false } = {}) {
+async function coldStartOnce(profile, base, expectCustomers) {
   const { context, page } = await L.openApp(profile, base);
   try {
     const r = await page.evaluate(async ({ expectCustomers }) => {
@@ -41,10 +39,6 @@ async function coldStartOnce(profile, base, expectCustomers, { settle = false } 
     }, { expectCustomers });
     if (r.error) throw new Error(r.error);
     if (r.customers < expectCustomers) throw new Error(`interactive with ${r.customers} customers, expected ${expectCustomers}`);
-    if (settle) {
-      await page.waitForFunction(() => { const s = window.closeloop.state(); return s && s.idle; }, null, { timeout: 20000 })
-        .catch(() => L.log('the settling start did not go idle in 20 s'));
-    }
     return r;
   } finally {
     await context.close();
@@ -53,9 +47,7 @@ async function coldStartOnce(profile, base, expectCustomers, { settle = false } 
 
 // Returns the median interactive time (ms from navigation start).
 async function measure(profile, base, expectCustomers, runs, label) {
-  // Warm-up, a previous session that ran until the app went idle: service worker installed, code
-  // cache written, heap hint noted.
-  await coldStartOnce(profile, base, expectCustomers, { settle: true });
+  await coldStartOnce(profile, base, expectCustomers);  // warm-up: service worker installed, code cache written
   const times = [];
   let last = null;
   for (let i = 0; i < runs; i++) {

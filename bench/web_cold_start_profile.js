@@ -20,7 +20,7 @@ async function main() {
   let profile;
   try {
     profile = (await firstSyncOnce(srv.base, a.n, 'rep1')).profile;
-    await coldStartOnce(profile, srv.base, a.n, { settle: true });   // warm-up: service worker, code cache, heap hint
+    await coldStartOnce(profile, srv.base, a.n);   // warm-up: service worker, code cache
     await coldStartOnce(profile, srv.base, a.n);
     // The profiled start: the page first shows a same-origin file (so the CDP session stays with the
     // renderer the app then loads in), the profiler starts, then the app is opened as in a cold start.

@@ -221,6 +221,7 @@
         }, function () { resolve(null); });
       });
     }).catch(function () { return null; });
+    early.read.then(function () { early.readDone = true; });   // the app's heap warm-up stops here
   })();
 
   // The wasm app loads while the user types (so the workspace appears right after login).

@@ -198,7 +198,6 @@ void decode_deferred_slice() {
   app::FieldApp* a = app::field_app();
   if (!a || a->replica.deferred_activities() == 0) return;
   a->replica.decode_deferred(kDeferredActivitiesPerTick);
-  if (a->replica.deferred_activities() == 0) note_heap_in_use();   // the whole replica is in memory now
   wake();   // keep ticking until they are all decoded
 }
 
@@ -208,14 +207,13 @@ void loop_tick() {
   if (GImGui && GImGui->InputEventsQueue.Size > 0) g_foreground_until = t + kAwakeAfterEventMs;
   const bool background_only = t > g_foreground_until && !input_busy() && !text_composing();
   if (!(background_only && g_frames > 0 && t - g_last_frame_ms < kBackgroundFrameMs && syncing())) frame();
-  if (g_interactive_marked) decode_deferred_slice();
+  if (g_interactive_marked) {
+    if (const app::FieldApp* a = app::field_app(); a && a->loaded) note_heap_in_use();   // heap_warmup.cpp
+    decode_deferred_slice();
+  }
   // Pause when nothing changes: every event source (input, resize, fetch, timer, IME, font load)
   // calls wake(), which keeps frames coming for a short settle time; touch/inertia keep it awake.
   if (fonts_ready() && g_frames > 0 && now() > g_awake_until && !input_busy() && !text_composing()) {
-    // A start that loaded no snapshot (a first sync, pages only): note at the first pause instead.
-    if (const app::FieldApp* a = app::field_app();
-        a && a->loaded && g_interactive_marked && a->replica.deferred_activities() == 0 && !syncing())
-      note_heap_in_use();
     emscripten_pause_main_loop();
     g_paused = true;
   }

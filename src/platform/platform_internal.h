@@ -16,8 +16,8 @@ bool in_frame();
 double now();                  // emscripten_get_now(), ms
 void perf_mark(const char* name);   // performance.mark(name): where a start went (bench/web_cold_start.js)
 
-// Heap warm-up (heap_warmup.cpp): touch as much heap as the last start ended up using, while the
-// replica is read; remember this start's figure once its replica is complete.
+// Heap warm-up (heap_warmup.cpp): touch as much heap as the last start had in use, while the shell
+// reads the replica; remember this start's figure at its first interactive frame.
 void warm_heap_from_hint();
 void note_heap_in_use();
 

@@ -44,6 +44,15 @@ void ByteReader::skip_text() {
   pos_ += static_cast<std::size_t>(n);
 }
 
+std::string_view ByteReader::peek_text() {
+  const std::size_t at = pos_;
+  const std::uint64_t n = u64();
+  if (!ok_ || n > in_.size() - pos_) { fail(); return {}; }
+  const std::string_view s = in_.substr(pos_, static_cast<std::size_t>(n));
+  pos_ = at;
+  return s;
+}
+
 std::string_view ByteReader::raw(std::size_t n) {
   if (!ok_ || n > in_.size() - pos_) { fail(); return {}; }
   std::string_view s = in_.substr(pos_, n);

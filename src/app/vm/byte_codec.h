@@ -42,6 +42,7 @@ class ByteReader {
   bool flag();
   void text(std::string& out);
   void skip_text();   // a text's bytes, checked and passed over (no copy)
+  std::string_view peek_text();   // the next text, without moving past it
   std::string_view raw(std::size_t n);
   // A count about to drive a loop: more items than bytes left means corruption (each item takes at
   // least one byte), so a flipped bit cannot make the reader allocate gigabytes.

@@ -1,6 +1,7 @@
 #include "app/vm/local_replica.h"
 
 #include <algorithm>
+#include <type_traits>
 
 namespace cl::app {
 namespace {
@@ -258,6 +259,28 @@ bool LocalReplica::put_loaded(std::unordered_map<Id, Rec>& records, Rec&& rec) {
   ++revision_;
   return true;
 }
+
+template <class Rec>
+Rec* LocalReplica::bulk_slot(std::string_view id) {
+  if (journaling_ || indexes_ready_) return nullptr;
+  std::unordered_map<Id, Rec>* records = nullptr;
+  if constexpr (std::is_same_v<Rec, Customer>) records = &customers_;
+  else if constexpr (std::is_same_v<Rec, Opportunity>) records = &opportunities_;
+  else if constexpr (std::is_same_v<Rec, Activity>) records = &activities_;
+  else if constexpr (std::is_same_v<Rec, Lead>) records = &leads_;
+  else if constexpr (std::is_same_v<Rec, Quote>) records = &quotes_;
+  else if constexpr (std::is_same_v<Rec, Invoice>) records = &invoices_;
+  else records = &payments_;
+  ++revision_;
+  return &records->try_emplace(Id(id)).first->second;
+}
+template Customer* LocalReplica::bulk_slot<Customer>(std::string_view);
+template Opportunity* LocalReplica::bulk_slot<Opportunity>(std::string_view);
+template Activity* LocalReplica::bulk_slot<Activity>(std::string_view);
+template Lead* LocalReplica::bulk_slot<Lead>(std::string_view);
+template Quote* LocalReplica::bulk_slot<Quote>(std::string_view);
+template Invoice* LocalReplica::bulk_slot<Invoice>(std::string_view);
+template Payment* LocalReplica::bulk_slot<Payment>(std::string_view);
 
 void LocalReplica::bulk_put(Customer&& c) { if (!put_loaded(customers_, std::move(c))) upsert(std::move(c)); }
 void LocalReplica::bulk_put(Opportunity&& o) { if (!put_loaded(opportunities_, std::move(o))) upsert(std::move(o)); }

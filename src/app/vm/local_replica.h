@@ -96,6 +96,10 @@ class LocalReplica {
   void bulk_put(Quote&& q);
   void bulk_put(Invoice&& i);
   void bulk_put(Payment&& p);
+  // Inside a bulk load: the record stored under `id` (a default one if new), for a decoder to fill
+  // in place — every field, id included. A snapshot of 50k customers then builds no temporary to
+  // move into the map and destroy. Outside a bulk load: nullptr (use bulk_put).
+  template <class Rec> Rec* bulk_slot(std::string_view id);
 
   // --- deferred decode (a snapshot load) -----------------------------------------------------------
   // A snapshot's activities may be handed over as bytes: `count` records one after another, which

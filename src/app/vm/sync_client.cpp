@@ -283,7 +283,8 @@ Problems SyncClient::restore(StoredState state, Instant now) {
   auto problems = absorb(state, now);
   status_.first_sync = !caught_up_;
   pull_wanted_ = true;
-  if (leader_) maybe_compact();
+  compact_due_ = true;   // tick() plans it once the start is over (compact_after_start_ms)
+  compact_not_before_ = now + config_.compact_after_start_ms;
   return problems;
 }
 
@@ -317,7 +318,7 @@ void SyncClient::refresh(Instant now, bool then_push) {
     absorb(state, at);
     if (unsaved_.empty()) status_.storage_error.clear();
     next_refresh_at_ = full_reload_wanted_ ? at : at + config_.follower_refresh_ms;
-    if (leader_ && compact_due_) maybe_compact();
+    if (leader_ && compact_due_ && at >= compact_not_before_) maybe_compact();
     if (then_push) post_push(at);
   });
 }
@@ -524,6 +525,7 @@ void SyncClient::tick(Instant now) {
     for (const auto& u : std::vector<Unsaved>(unsaved_))
       if (!u.writing) save_unsaved(u.mutation.mid);
   if (loading_ || in_flight_) { update_counts(); return; }
+  if (leader_ && compact_due_ && now >= compact_not_before_ && !full_reload_wanted_) maybe_compact();
   if ((refresh_wanted_ || !leader_) && now >= next_refresh_at_) refresh(now, false);
   if (loading_ || !leader_ || !browser_online_) { update_counts(); return; }
   maybe_snapshot(now);
