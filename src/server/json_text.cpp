@@ -27,17 +27,26 @@ constexpr auto kPlain = [] {
 // Writes into this thread's scratch buffer through a raw pointer (room is reserved per value, so the
 // per-byte loop has no capacity checks), then appends the whole text to the output once.
 class Writer {
+  static constexpr std::size_t kFirstSize = 16 * 1024, kKeepAtMost = 1024 * 1024;
+
  public:
   Writer() {
     thread_local std::unique_ptr<char[]> scratch;
     thread_local std::size_t scratch_size = 0;
     if (!scratch) {
-      scratch_size = 16 * 1024;
+      scratch_size = kFirstSize;
       scratch = std::make_unique<char[]>(scratch_size);
     }
     buf_ = &scratch;
     buf_size_ = &scratch_size;
     p_ = scratch.get();
+  }
+  // A thread keeps its buffer for the next value, unless one unusually large value grew it.
+  ~Writer() {
+    if (*buf_size_ > kKeepAtMost) {
+      *buf_size_ = kFirstSize;
+      *buf_ = std::make_unique<char[]>(kFirstSize);
+    }
   }
   std::string_view text() const { return {buf_->get(), static_cast<std::size_t>(p_ - buf_->get())}; }
 

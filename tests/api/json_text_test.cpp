@@ -44,9 +44,10 @@ TEST_CASE("json_text writes byte for byte what nlohmann's compact dump writes") 
   CHECK(cl::server::json_text(odd) == reference(odd));
   // Texts longer than the writer's first buffer (it grows), with escapes throughout.
   std::string big;
-  for (int i = 0; i < 6000; ++i) big += i % 7 == 0 ? "\"\x01" : "杭州a";
+  for (int i = 0; i < 60000; ++i) big += i % 7 == 0 ? "\"\x01" : "杭州a";  // past the 1 MiB a thread keeps
   const json large = json{{"big", big}, {"list", json::array({big, 1, big})}};
   CHECK(cl::server::json_text(large) == reference(large));
+  CHECK(cl::server::json_text(json{{"after", "a large one"}}) == R"({"after":"a large one"})");
   // append_json_string writes one string literal, the same way.
   for (const char* text : {"", "plain", "杭州 \"q\" \\ \n", "bad \xff utf-8"}) {
     std::string lit = "[";
