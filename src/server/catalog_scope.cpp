@@ -20,27 +20,8 @@ bool is_shared_catalog_type(std::string_view type) {
 }
 
 void CatalogCache::merge(Db& db, std::vector<RecordRow>& rows, std::int64_t after_seq, int limit) {
-  auto& hs = db.cached("SELECT high_seq FROM catalog_state WHERE id = 1");
-  const std::int64_t high = hs.step() ? hs.col_int(0) : 0;
-  hs.reset();
-  if (after_seq >= high) return;  // nothing in the catalog changed after the cursor
-  std::shared_ptr<const std::vector<RecordRow>> all;
-  {
-    std::lock_guard lock(mutex_);
-    if (high_seq_ == high) all = rows_;
-  }
-  if (!all) {
-    auto& st = db.cached(std::string("SELECT " CL_RECORD_COLS " FROM records WHERE ") + kCatalogTerm + " ORDER BY seq");
-    auto fresh = std::make_shared<std::vector<RecordRow>>();
-    while (st.step()) fresh->push_back(read_record(st));
-    st.reset();
-    all = fresh;
-    std::lock_guard lock(mutex_);
-    if (high > high_seq_) {  // never replace a newer state with an older snapshot's
-      high_seq_ = high;
-      rows_ = all;
-    }
-  }
+  const std::shared_ptr<const std::vector<RecordRow>> all = snapshot(db, after_seq);
+  if (!all) return;  // nothing in the catalog changed after the cursor
   std::vector<RecordRow> shared;
   for (const auto& r : *all)
     if (r.seq > after_seq) {
@@ -63,6 +44,31 @@ void CatalogCache::merge(Db& db, std::vector<RecordRow>& rows, std::int64_t afte
     }
   }
   rows = std::move(merged);
+}
+
+std::shared_ptr<const std::vector<RecordRow>> CatalogCache::snapshot(Db& db, std::int64_t after_seq) {
+  auto& hs = db.cached("SELECT high_seq FROM catalog_state WHERE id = 1");
+  const std::int64_t high = hs.step() ? hs.col_int(0) : 0;
+  hs.reset();
+  if (after_seq >= high) return nullptr;  // nothing in the catalog changed after the cursor
+  std::shared_ptr<const std::vector<RecordRow>> all;
+  {
+    std::lock_guard lock(mutex_);
+    if (high_seq_ == high) all = rows_;
+  }
+  if (!all) {
+    auto& st = db.cached(std::string("SELECT " CL_RECORD_COLS " FROM records WHERE ") + kCatalogTerm + " ORDER BY seq");
+    auto fresh = std::make_shared<std::vector<RecordRow>>();
+    while (st.step()) fresh->push_back(read_record(st));
+    st.reset();
+    all = fresh;
+    std::lock_guard lock(mutex_);
+    if (high > high_seq_) {  // never replace a newer state with an older snapshot's
+      high_seq_ = high;
+      rows_ = all;
+    }
+  }
+  return all;
 }
 
 void note_catalog_write(Db& db, std::int64_t seq) {

@@ -31,6 +31,10 @@ class CatalogCache {
   // `limit` of the union — so paging, cursors and has_more work exactly as before. Inside the pull's
   // read transaction on `db`.
   void merge(Db& db, std::vector<RecordRow>& rows, std::int64_t after_seq, int limit);
+  // The catalog rows (sorted by seq, shared, never modified) as of the read snapshot on `db`, or null
+  // when nothing in the catalog changed after `after_seq` — for a pull that merges them itself instead
+  // of copying them into its page first.
+  std::shared_ptr<const std::vector<RecordRow>> snapshot(Db& db, std::int64_t after_seq);
 
  private:
   std::mutex mutex_;

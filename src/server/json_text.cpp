@@ -174,6 +174,15 @@ void append_json_text(std::string& out, const json& j) {
 }
 
 void append_json_string(std::string& out, std::string_view s) {
+  // Ids and types (every change of a pull page) are short printable ASCII: copied as they are.
+  bool plain = true;
+  for (unsigned char c : s) plain &= c < 0x80 && kPlain[c];
+  if (plain) {
+    out += '"';
+    out.append(s);
+    out += '"';
+    return;
+  }
   Writer w;
   w.string_value(s);
   out.append(w.text());

@@ -4,6 +4,8 @@
 // counter inside that transaction, so a pull cursor (a sequence, never a timestamp) misses nothing.
 #include "server/sync_service.h"
 
+#include <algorithm>
+#include <limits>
 #include <map>
 #include <unordered_map>
 
@@ -412,7 +414,20 @@ SyncOutcome<sync::PullResponse> SyncService::pull(const User& user, const sync::
       // The raw (HTTP) path reads only what a pull sends; Store::records_since fills every column.
       auto rows = raw_changes ? page_since(db, scope, *after, limit + 1) : ctx_.store.records_since(scope, *after, limit + 1);
       // Products, price lists and settings belong to everyone (catalog_scope.h): read-only for all roles.
-      if (scope.kind != Scope::Kind::All) catalog_.merge(db, rows, *after, limit + 1);
+      // The raw (HTTP) path takes them from the shared cache as the page reaches them (below) instead of
+      // copying them into `rows` first.
+      std::shared_ptr<const std::vector<RecordRow>> catalog;
+      std::size_t ci = 0, catalog_end = 0;
+      if (scope.kind != Scope::Kind::All) {
+        if (!raw_changes) {
+          catalog_.merge(db, rows, *after, limit + 1);
+        } else if ((catalog = catalog_.snapshot(db, *after))) {
+          ci = static_cast<std::size_t>(
+              std::upper_bound(catalog->begin(), catalog->end(), *after, [](std::int64_t s, const RecordRow& r) { return s < r.seq; }) -
+              catalog->begin());
+          catalog_end = catalog->size();
+        }
+      }
 
       // Scope exits: records that left this caller's scope since the cursor (reassigned away).
       struct Exit { std::int64_t seq; std::string type, id; };
@@ -429,10 +444,24 @@ SyncOutcome<sync::PullResponse> SyncService::pull(const User& user, const sync::
       sync::PullResponse out;
       std::size_t ri = 0, ei = 0, taken = 0;
       std::int64_t last_seq = *after;
-      if (raw_changes) raw_changes->reserve(std::min(rows.size() + exits.size(), static_cast<std::size_t>(limit)));
-      while (taken < static_cast<std::size_t>(limit) && (ri < rows.size() || ei < exits.size())) {
-        const bool take_row = ei >= exits.size() || (ri < rows.size() && rows[ri].seq < exits[ei].seq);
-        if (take_row) {
+      if (raw_changes)
+        raw_changes->reserve(std::min(rows.size() + (catalog_end - ci) + exits.size(), static_cast<std::size_t>(limit)));
+      constexpr std::int64_t kNone = std::numeric_limits<std::int64_t>::max();
+      while (taken < static_cast<std::size_t>(limit) && (ri < rows.size() || ci < catalog_end || ei < exits.size())) {
+        // The lowest seq of the three sources next; a scope exit goes first on a tie (as before), and a
+        // catalog row that is also in `rows` (it never is: no owner, no team) is sent once.
+        const std::int64_t row_seq = ri < rows.size() ? rows[ri].seq : kNone;
+        const std::int64_t catalog_seq = ci < catalog_end ? (*catalog)[ci].seq : kNone;
+        const bool take_exit = ei < exits.size() && exits[ei].seq <= std::min(row_seq, catalog_seq);
+        if (!take_exit && catalog_seq < row_seq) {
+          const RecordRow& r = (*catalog)[ci++];  // shared: copied, never moved
+          last_seq = r.seq;
+          ++taken;
+          raw_changes->push_back(RawChange{r.type, r.id, r.deleted, r.version, r.deleted ? tombstone_text(r.id) : r.body});
+          continue;
+        }
+        if (!take_exit) {
+          if (row_seq == catalog_seq) ++ci;
           RecordRow& r = rows[ri++];  // not used again: its strings are moved out
           last_seq = r.seq;
           ++taken;
@@ -460,7 +489,7 @@ SyncOutcome<sync::PullResponse> SyncService::pull(const User& user, const sync::
           else out.changes.push_back(sync::Change{e.type, e.id, true, version, Json{{"id", e.id}}});
         }
       }
-      out.has_more = ri < rows.size() || ei < exits.size();
+      out.has_more = ri < rows.size() || ci < catalog_end || ei < exits.size();
       out.cursor = encode_cursor(out.has_more ? last_seq : std::max(last_seq, head));
       out.last_mid = read_last_mid(db, user.id, req.client_id);
       {

@@ -407,4 +407,22 @@ TEST_CASE("customer edits keep the duplicate check right: an address edit keeps 
   CHECK_MESSAGE(freed["status"] == "applied", freed.dump());
 }
 
+TEST_CASE("a first sync in pages of 3 and in one page gives the same records, the shared catalog included") {
+  // The pull merges the catalog rows (shared, cached) into each page by seq: every record exactly once,
+  // whatever the page boundaries (sync_service.cpp, the three-way merge of rows, catalog and exits).
+  TestServer& s = shared_server();
+  for (const char* who : {"rep1", "manager1"}) {
+    Device d(s, who);
+    std::string small_cursor, big_cursor;
+    const auto small = d.pull_all(3, &small_cursor);
+    const auto big = d.pull_all(5000, &big_cursor);
+    CHECK_MESSAGE(small.size() == big.size(), who);
+    CHECK(small == big);
+    std::size_t catalog = 0;
+    for (const auto& [key, c] : big) catalog += key.first == "product" || key.first == "price_list" || key.first == "settings";
+    CHECK_MESSAGE(catalog > 0, who);
+    CHECK(small_cursor == big_cursor);
+  }
+}
+
 }  // TEST_SUITE
