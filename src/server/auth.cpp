@@ -69,9 +69,9 @@ std::optional<User> require_user(const httplib::Request& req, httplib::Response&
     return std::nullopt;
   };
   if (token.size() > 128) return refuse();
-  auto session = ctx.store.find_session(token_hash(token));
-  if (!session || session->revoked_at != 0 || session->expires_at <= now) return refuse();
-  auto user = ctx.store.find_user(session->user_id);
+  // Looked up on every request, never cached: a logout, a revocation or an expiry applies to the very
+  // next request.
+  auto user = ctx.store.find_session_user(token_hash(token), now);
   if (!user || !user->user.active) return refuse();
   return user->user;
 }

@@ -421,6 +421,21 @@ std::optional<SessionRow> SqliteStore::find_session(const std::string& token_has
   });
 }
 
+std::optional<StoredUser> SqliteStore::find_session_user(const std::string& token_hash, Instant now) {
+  return reading([&]() -> std::optional<StoredUser> {
+    // One read (one pool lease) instead of the session, then the user.
+    auto& st = db_.cached(
+        "SELECT u.id, u.username, u.display_name, u.role, COALESCE(u.team_id, ''), u.phone, u.email, u.active, "
+        "u.password_hash FROM sessions s JOIN users u ON u.id = s.user_id "
+        "WHERE s.token_hash = ? AND s.revoked_at = 0 AND s.expires_at > ?");
+    st.bind_static(1, token_hash).bind(2, now);
+    if (!st.step()) return std::nullopt;
+    auto u = read_user(st);
+    st.reset();
+    return u;
+  });
+}
+
 void SqliteStore::revoke_session(const std::string& token_hash, Instant at) {
   return writing([&]() {
     db_.cached("UPDATE sessions SET revoked_at = ? WHERE token_hash = ? AND revoked_at = 0")

@@ -45,6 +45,7 @@ class SqliteStore final : public Store {
   void set_password_hash(const Id& user_id, const std::string& hash) override;
   void insert_session(const SessionRow& s) override;
   std::optional<SessionRow> find_session(const std::string& token_hash) override;
+  std::optional<StoredUser> find_session_user(const std::string& token_hash, Instant now) override;
   void revoke_session(const std::string& token_hash, Instant at) override;
   void revoke_user_sessions(const Id& user_id, Instant at) override;
   void record_login_attempt(const std::string& username, const std::string& address, Instant at,

@@ -98,6 +98,9 @@ class Store {
   // Sessions (R33)
   virtual void insert_session(const SessionRow& s) = 0;
   virtual std::optional<SessionRow> find_session(const std::string& token_hash) = 0;
+  // The user of a session that is neither revoked nor expired at `now` (and the user still exists):
+  // the check every request makes, in one look-up.
+  virtual std::optional<StoredUser> find_session_user(const std::string& token_hash, Instant now) = 0;
   virtual void revoke_session(const std::string& token_hash, Instant at) = 0;
   virtual void revoke_user_sessions(const Id& user_id, Instant at) = 0;
 

@@ -259,6 +259,26 @@ TEST_CASE("an online backup is a complete, consistent copy") {
 
 TEST_SUITE("store") {
 
+TEST_CASE("a session's user is found only while the session is neither revoked nor expired") {
+  TempDb t;
+  SqliteStore store(t.path, 1);
+  store.put_team({"t1", "一组", "", ""});
+  store.insert_user(rep("u1", "t1"), "h");
+  store.insert_session({"live", "u1", 0, 10'000, 0, "", ""});
+  store.insert_session({"revoked", "u1", 0, 10'000, 400, "", ""});
+  auto u = store.find_session_user("live", 9'999);
+  REQUIRE(u.has_value());
+  CHECK(u->user.id == "u1");
+  CHECK(u->user.team_id == "t1");
+  CHECK(u->user.role == Role::Rep);
+  CHECK_FALSE(store.find_session_user("live", 10'000));  // expires at 10'000: gone at that instant
+  CHECK_FALSE(store.find_session_user("revoked", 500));
+  CHECK_FALSE(store.find_session_user("nope", 500));
+  // Revoked now: the very next look-up says so.
+  store.revoke_session("live", 600);
+  CHECK_FALSE(store.find_session_user("live", 700));
+}
+
 TEST_CASE("housekeeping drops ended sessions and old login attempts, keeps live ones") {
   TempDb t;
   SqliteStore store(t.path, 1);
