@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -183,15 +184,15 @@ TEST_CASE("the region and owner drop-downs follow added and removed customers") 
   r.upsert(make_customer("1", "甲", "", "rep1", "杭州"));
   CustomerListVM vm;
   vm.refresh(r, {});
-  CHECK(vm.regions() == std::vector<std::string>{"杭州"});
+  CHECK(vm.regions(r) == std::vector<std::string>{"杭州"});
   r.upsert(make_customer("2", "乙", "", "rep2", "宁波", 2000));
   vm.refresh(r, {});
-  CHECK(vm.regions() == std::vector<std::string>{"宁波", "杭州"});
-  CHECK(vm.owners() == std::vector<std::string>{"rep1", "rep2"});
+  CHECK(vm.regions(r) == std::vector<std::string>{"宁波", "杭州"});
+  CHECK(vm.owners(r) == std::vector<std::string>{"rep1", "rep2"});
   r.erase(RecordKind::Customer, "1");
   vm.refresh(r, {});
-  CHECK(vm.regions() == std::vector<std::string>{"宁波"});
-  CHECK(vm.owners() == std::vector<std::string>{"rep2"});
+  CHECK(vm.regions(r) == std::vector<std::string>{"宁波"});
+  CHECK(vm.owners(r) == std::vector<std::string>{"rep2"});
 }
 
 TEST_CASE("search keys are built a slice per refresh while the query is empty, edits included") {
@@ -219,4 +220,50 @@ TEST_CASE("a first search before the keys are warm builds the rest at once and f
   vm.refresh(r, {.query = "温州同济"});
   CHECK(vm.keys_ready());
   CHECK(shown(vm) == brute_force(r, {.query = "温州同济"}));
+}
+
+TEST_CASE("owners and regions are read lazily after a rebuild, and edits made before that read count once") {
+  // A start's first frame lists without reading any customer's tags; the drop-downs, a filter by
+  // owner or region and the idle refreshes read them. Whatever order that happens in, the values
+  // are exactly those of the live customers.
+  auto distinct = [](const LocalReplica& r, bool regions) {
+    std::set<std::string> out;
+    for (const auto& [id, c] : r.customers()) {
+      const std::string v = regions ? (c.tags.count("region") ? c.tags.at("region") : "") : c.meta.owner_id;
+      if (!v.empty()) out.insert(v);
+    }
+    return std::vector<std::string>(out.begin(), out.end());
+  };
+  for (int variant = 0; variant < 3; ++variant) {
+    LocalReplica r = varied_replica(3000);
+    CustomerListVM vm;
+    vm.refresh(r, {});
+    CHECK_FALSE(vm.facets_ready());
+    // Edits before any facet is read: a move to a new region and owner, an erase, a new customer.
+    Customer moved = *r.customer("id7");
+    moved.tags["region"] = "舟山";
+    moved.meta.owner_id = "rep9";
+    r.upsert(moved);
+    r.erase(RecordKind::Customer, "id8");
+    r.upsert(make_customer("new1", "新客户", "", "rep3", "丽水", 99'999));
+    if (variant == 1) {
+      vm.refresh(r, {.region = "舟山"});   // a filter by region reads every customer's facets
+      REQUIRE(vm.count() == 1);
+      CHECK(vm.id_at(0) == "id7");
+      CHECK(vm.facets_ready());
+    }
+    if (variant == 2)
+      for (int i = 0; i < 10; ++i) vm.refresh(r, {});   // idle refreshes read them a slice at a time
+    vm.refresh(r, {});
+    CHECK(vm.regions(r) == distinct(r, true));
+    CHECK(vm.owners(r) == distinct(r, false));
+    // The last customer of a region and of an owner goes: both leave the drop-downs.
+    r.erase(RecordKind::Customer, "id7");
+    r.erase(RecordKind::Customer, "new1");
+    vm.refresh(r, {});
+    CHECK(vm.regions(r) == distinct(r, true));
+    CHECK(vm.owners(r) == distinct(r, false));
+    vm.refresh(r, {.owner_id = "rep2"});
+    CHECK(vm.count() == brute_force(r, {.owner_id = "rep2"}).size());
+  }
 }

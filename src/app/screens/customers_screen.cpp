@@ -78,14 +78,9 @@ void draw_customers(ScreenContext& ctx) {
 
   const float combo_w = ctx.compact ? (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x * 2) / 3
                                     : 160.0f;
-  static std::vector<std::string> regions, owners;
-  static std::uint64_t lists_revision = ~0ull;
-  if (lists_revision != app->replica.revision()) {
-    app->customer_list.refresh(app->replica, f);
-    regions = app->customer_list.regions();
-    owners = app->customer_list.owners();
-    lists_revision = app->replica.revision();
-  }
+  // The drop-downs' values only while one is open: after a start they are read lazily (customer_list_vm.h).
+  const auto regions = [app]() -> const std::vector<std::string>& { return app->customer_list.regions(app->replica); };
+  const auto owners = [app]() -> const std::vector<std::string>& { return app->customer_list.owners(app->replica); };
   ImGui::SetNextItemWidth(combo_w);
   field::filter_combo("##region", tr("customers.filter_region_all"), regions, f.region, "customers.filter.region");
   ImGui::SameLine();

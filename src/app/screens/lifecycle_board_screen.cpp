@@ -38,14 +38,14 @@ void draw_board(ScreenContext& ctx) {
   LifecycleFilter& f = app->board_filter;
   // R7 filters: region (typed or picked), customer type (the company's tag values), owner.
   const float combo_w = ctx.compact ? (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x * 2) / 3 : 170.0f;
-  static std::vector<std::string> regions, owners;
-  static std::uint64_t lists_revision = ~0ull;
-  if (lists_revision != app->replica.revision()) {
+  const auto regions = [app]() -> const std::vector<std::string>& {
+    app->customer_list.refresh(app->replica, app->customer_filter);   // the list may not have been drawn yet
+    return app->customer_list.regions(app->replica);
+  };
+  const auto owners = [app]() -> const std::vector<std::string>& {
     app->customer_list.refresh(app->replica, app->customer_filter);
-    regions = app->customer_list.regions();
-    owners = app->customer_list.owners();
-    lists_revision = app->replica.revision();
-  }
+    return app->customer_list.owners(app->replica);
+  };
   ImGui::SetNextItemWidth(combo_w);
   field::filter_combo("##board_region", tr("customers.filter_region_all"), regions, f.region, "board.filter.region");
   ImGui::SameLine();

@@ -32,6 +32,7 @@ bool CustomerListVM::before(std::uint32_t a, std::uint32_t b) const {
 }
 
 void CustomerListVM::count_facets(const Entry& e, int delta) {
+  if (!e.facets) return;   // not counted yet: warm_facets counts it when it reads it
   if (!e.region.empty()) region_count_[e.region] += delta;
   if (!e.owner_id.empty()) owner_count_[e.owner_id] += delta;
   facets_dirty_ = true;
@@ -48,17 +49,11 @@ void CustomerListVM::rebuild(const LocalReplica& replica) {
   slots_ready_ = false;   // id -> slot: built by idle refreshes or the first change (warm_slots)
   slots_pos_ = 0;
   entries_.reserve(replica.customers().size());
-  for (const auto& [id, c] : replica.customers()) entries_.push_back({id, c.meta.owner_id, region_of(c), c.meta.updated_at});
-  // Facets counted per distinct value (a few dozen regions and owners for 50k customers): a hash of
-  // a short string beats a walk down the ordered map for each customer. The views point
-  // into entries_, which does not move while they live.
-  std::unordered_map<std::string_view, int> regions, owners;
-  for (const Entry& e : entries_) {
-    if (!e.region.empty()) ++regions[e.region];
-    if (!e.owner_id.empty()) ++owners[e.owner_id];
-  }
-  for (const auto& [v, n] : regions) region_count_[std::string(v)] += n;
-  for (const auto& [v, n] : owners) owner_count_[std::string(v)] += n;
+  // Owner and region (each customer's tags map) are read later, by warm_facets: listing needs
+  // neither unless a filter by them is on.
+  for (const auto& [id, c] : replica.customers()) entries_.push_back({id, {}, {}, c.meta.updated_at});
+  facets_ready_ = entries_.empty();
+  facets_pos_ = 0;
   facets_dirty_ = true;
   moved_.clear();
   resort_all_ = true;
@@ -82,6 +77,37 @@ void CustomerListVM::warm_slots(std::size_t budget) {
 }
 
 void CustomerListVM::ensure_slots() { warm_slots(entries_.size()); }
+
+void CustomerListVM::set_facets(Entry& e, const Customer& c) {
+  e.owner_id = c.meta.owner_id;
+  e.region = region_of(c);
+  e.facets = true;
+  if (e.live) count_facets(e, +1);
+}
+
+// Owners and regions after a rebuild, a slice per idle refresh; all at once for a filter by them or
+// the drop-downs. Counted per distinct value: a hash of a short string beats a walk down the ordered
+// map for each customer (the views point into entries_, which does not move meanwhile).
+void CustomerListVM::warm_facets(const LocalReplica& replica, std::size_t budget) {
+  if (facets_ready_) return;
+  std::unordered_map<std::string_view, int> regions, owners;
+  for (; facets_pos_ < entries_.size() && budget > 0; ++facets_pos_) {
+    Entry& e = entries_[facets_pos_];
+    if (e.facets || !e.live) continue;   // an erased entry is read if it comes back (sync_from)
+    const Customer* c = replica.customer(e.id);
+    if (!c) continue;
+    e.owner_id = c->meta.owner_id;
+    e.region = region_of(*c);
+    e.facets = true;
+    if (!e.region.empty()) ++regions[e.region];
+    if (!e.owner_id.empty()) ++owners[e.owner_id];
+    --budget;
+  }
+  for (const auto& [v, n] : regions) region_count_[std::string(v)] += n;
+  for (const auto& [v, n] : owners) owner_count_[std::string(v)] += n;
+  facets_dirty_ = true;
+  facets_ready_ = facets_pos_ == entries_.size();
+}
 
 void CustomerListVM::set_key(std::uint32_t slot, std::string_view key) {
   Entry& e = entries_[slot];
@@ -146,8 +172,8 @@ void CustomerListVM::sync_from(const LocalReplica& replica) {
     if (it == slot_.end()) {
       const auto slot = static_cast<std::uint32_t>(entries_.size());
       slot_[j.id] = slot;
-      entries_.push_back({j.id, c->meta.owner_id, region_of(*c), c->meta.updated_at});
-      count_facets(entries_.back(), +1);
+      entries_.push_back({j.id, {}, {}, c->meta.updated_at});
+      set_facets(entries_.back(), *c);
       if (keys_ready_) set_key(slot, customer_search_key(*c));
       moved_.push_back(slot);
       changed();
@@ -155,6 +181,10 @@ void CustomerListVM::sync_from(const LocalReplica& replica) {
     }
     const std::uint32_t slot = it->second;
     Entry& old = entries_[slot];
+    if (!old.facets) {   // not read since the rebuild: read it now, as it is (counted once, here)
+      set_facets(old, *c);
+      facets_dirty_ = true;
+    }
     const std::string key = key_now ? customer_search_key(*c) : std::string();
     // The same record written again (a re-pulled page, an optimistic write rebased onto its own
     // result): nothing the list shows or searches changed, so keep the order, hits and index.
@@ -336,7 +366,9 @@ void CustomerListVM::refresh(const LocalReplica& replica, const CustomerFilter& 
   if (norm.empty() && !just_rebuilt_) {
     warm_keys(replica, kWarmKeysPerRefresh);
     warm_slots(kWarmKeysPerRefresh * 4);
+    warm_facets(replica, kWarmKeysPerRefresh * 4);
   }
+  if (!filter.owner_id.empty() || !filter.region.empty()) warm_facets(replica, entries_.size());
   just_rebuilt_ = false;
   if (!hits_dirty_ && same_facets && norm == last_query_norm_) {
     last_scan_ = ListScan::None;
@@ -385,9 +417,9 @@ CustomerRow CustomerListVM::row(const LocalReplica& replica, std::size_t i) cons
   const Entry& e = entries_[hits_[i]];
   CustomerRow r;
   r.id = e.id;
-  r.region = e.region;
-  r.owner_id = e.owner_id;
   if (const Customer* c = replica.customer(e.id)) {
+    r.region = region_of(*c);
+    r.owner_id = c->meta.owner_id;
     r.code = c->code;
     r.name = c->name;
     r.decision_maker = c->decision_maker;
@@ -396,7 +428,8 @@ CustomerRow CustomerListVM::row(const LocalReplica& replica, std::size_t i) cons
   return r;
 }
 
-const std::vector<std::string>& CustomerListVM::regions() const {
+const std::vector<std::string>& CustomerListVM::regions(const LocalReplica& replica) {
+  warm_facets(replica, entries_.size());
   if (facets_dirty_) {
     regions_.clear();
     owners_.clear();
@@ -409,8 +442,8 @@ const std::vector<std::string>& CustomerListVM::regions() const {
   return regions_;
 }
 
-const std::vector<std::string>& CustomerListVM::owners() const {
-  regions();  // computes both
+const std::vector<std::string>& CustomerListVM::owners(const LocalReplica& replica) {
+  regions(replica);  // computes both
   return owners_;
 }
 

@@ -13,7 +13,9 @@
 //     few records change (a sync landing between keystrokes), not a re-sort of 50k records;
 //   - a record re-written with the same visible fields (a re-pulled page, a rebase) changes nothing,
 //     so background sync doesn't force rescans while the rep types;
-//   - the filter drop-downs' values (regions, owners) are counted incrementally.
+//   - the filter drop-downs' values (regions, owners) are counted incrementally, and — like the keys —
+//     filled in lazily after a rebuild: a start's first frame, with no owner or region filter, lists
+//     50k customers without reading their tags.
 #pragma once
 
 #include <cstdint>
@@ -55,20 +57,23 @@ class CustomerListVM {
   CustomerRow row(const LocalReplica& replica, std::size_t i) const;  // i < count(); for the clipper
   const Id& id_at(std::size_t i) const { return entries_[hits_[i]].id; }
 
-  // Distinct values for the filter drop-downs (sorted), kept up to date incrementally.
-  const std::vector<std::string>& regions() const;
-  const std::vector<std::string>& owners() const;
+  // Distinct values for the filter drop-downs (sorted), kept up to date incrementally; the first
+  // call after a rebuild reads whatever owners and regions the idle refreshes have not read yet.
+  const std::vector<std::string>& regions(const LocalReplica& replica);
+  const std::vector<std::string>& owners(const LocalReplica& replica);
 
   ListScan last_scan() const { return last_scan_; }
   bool last_used_index() const { return last_used_index_; }  // the last scan read posting lists
   bool keys_ready() const { return keys_ready_; }
+  bool facets_ready() const { return facets_ready_; }
 
  private:
   struct Entry {
     Id id;
-    std::string owner_id, region;
+    std::string owner_id, region;   // read once `facets` (warm_facets)
     Instant updated_at = 0;
     bool live = true;         // false once erased from the replica
+    bool facets = false;      // owner_id and region read, and counted in the drop-downs if live
     bool has_key = false;
     bool ever_indexed = false;
     bool exact = false;       // indexed once, with the current key: its posting lists are exact
@@ -84,6 +89,8 @@ class CustomerListVM {
   void ensure_keys(const LocalReplica& replica);
   void warm_keys(const LocalReplica& replica, std::size_t budget);
   void warm_slots(std::size_t budget);
+  void warm_facets(const LocalReplica& replica, std::size_t budget);
+  void set_facets(Entry& e, const Customer& c);
   void ensure_slots();
   void set_key(std::uint32_t slot, std::string_view key);
   std::string_view key_of(const Entry& e) const { return {keys_.data() + e.key_at, e.key_len}; }
@@ -127,7 +134,9 @@ class CustomerListVM {
   std::vector<Step> steps_;                      // queries typed since the last full scan, oldest first
   ListScan last_scan_ = ListScan::None;
   bool last_used_index_ = false;
-  std::map<std::string, int> region_count_, owner_count_;
+  std::map<std::string, int> region_count_, owner_count_;   // over live entries with facets
+  bool facets_ready_ = false;                     // every entry has its facets
+  std::size_t facets_pos_ = 0;                    // warm_facets' progress through the slots
   mutable bool facets_dirty_ = true;
   mutable std::vector<std::string> regions_, owners_;
 };
