@@ -9,7 +9,7 @@
 const fs = require('node:fs');
 const L = require('./web_lib');
 const { firstSyncOnce } = require('./web_first_sync');
-const { coldStartOnce } = require('./web_cold_start');
+const { coldStartOnce, PREVIOUS_SESSION_MS } = require('./web_cold_start');
 
 const args = () => L.parseArgs({ n: 50000, top: 40, intervalUs: 200, out: '' });
 
@@ -20,7 +20,7 @@ async function main() {
   let profile;
   try {
     profile = (await firstSyncOnce(srv.base, a.n, 'rep1')).profile;
-    await coldStartOnce(profile, srv.base, a.n);   // warm-up: service worker, code cache
+    await coldStartOnce(profile, srv.base, a.n, PREVIOUS_SESSION_MS);   // warm-up: the previous session (web_cold_start.js)
     await coldStartOnce(profile, srv.base, a.n);
     // The profiled start: the page first shows a same-origin file (so the CDP session stays with the
     // renderer the app then loads in), the profiler starts, then the app is opened as in a cold start.

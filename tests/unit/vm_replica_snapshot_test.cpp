@@ -309,6 +309,34 @@ TEST_CASE("a snapshot's activities load deferred: decoded by the first read or i
   }
 }
 
+TEST_CASE("a snapshot handed over with its string keeps those bytes for the deferred activities (no copy)") {
+  LocalReplica original = full_replica();
+  for (int i = 0; i < 50; ++i) {
+    Activity a = full_activity();
+    a.meta.id = "a-" + std::to_string(i);
+    a.summary = "第" + std::to_string(i) + "次拜访";
+    original.upsert(a);
+  }
+  std::string bytes = encode_snapshot(original, page_index(), {5, 2});
+  const std::string copy = bytes;
+  LocalReplica r;
+  REQUIRE(decode_snapshot(bytes, r, &bytes).has_value());
+  CHECK(bytes.empty());   // taken
+  CHECK(r.deferred_activities() == 51);
+  r.decode_deferred(7);
+  REQUIRE(r.activities().size() == 51);
+  for (const auto& [id, a] : original.activities()) {
+    REQUIRE(r.activity(id) != nullptr);
+    CHECK(encode(*r.activity(id)) == encode(a));
+  }
+  // A string that is not the one viewed is left alone (the bytes are copied).
+  std::string other = "unrelated";
+  LocalReplica r2;
+  REQUIRE(decode_snapshot(copy, r2, &other).has_value());
+  CHECK(other == "unrelated");
+  CHECK(r2.activities().size() == 51);
+}
+
 TEST_CASE("a snapshot whose deferred activities hold a value this build can't read is refused at load") {
   // The activities are decoded later, but checked now: a load that succeeds can always decode them.
   LocalReplica original = full_replica();

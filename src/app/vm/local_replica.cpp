@@ -290,16 +290,17 @@ void LocalReplica::bulk_put(Quote&& q) { if (!put_loaded(quotes_, std::move(q)))
 void LocalReplica::bulk_put(Invoice&& i) { if (!put_loaded(invoices_, std::move(i))) upsert(std::move(i)); }
 void LocalReplica::bulk_put(Payment&& p) { if (!put_loaded(payments_, std::move(p))) upsert(std::move(p)); }
 
-void LocalReplica::defer_activities(std::string bytes, std::size_t count, ActivityReader read_one) {
+void LocalReplica::defer_activities(std::string bytes, std::size_t from, std::size_t count, ActivityReader read_one) {
   if (journaling_ || indexes_ready_ || !read_one) return;   // only inside a bulk load
   ensure_activities();   // a second hand-over in one load: the first one's records are older
-  deferred_ = Deferred{std::move(bytes), 0, count, read_one};
+  deferred_ = Deferred{std::move(bytes), from, count, read_one};
 }
 
 void LocalReplica::decode_deferred(std::size_t max_records) const {
   Deferred& d = deferred_;
   if (!d.left) return;
-  if (d.pos == 0) activities_.reserve(activities_.size() + d.left);   // the first slice: room for all
+  if (!d.started) activities_.reserve(activities_.size() + d.left);   // the first slice: room for all
+  d.started = true;
   for (; d.left > 0 && max_records > 0; --d.left, --max_records) {
     Activity a;
     // The loader checked every record's bytes when it handed them over (replica_snapshot.cpp), so

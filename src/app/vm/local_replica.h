@@ -102,15 +102,15 @@ class LocalReplica {
   template <class Rec> Rec* bulk_slot(std::string_view id);
 
   // --- deferred decode (a snapshot load) -----------------------------------------------------------
-  // A snapshot's activities may be handed over as bytes: `count` records one after another, which
-  // `read_one` decodes at `pos` (advancing it; false on bytes it can't read). They are decoded by
+  // A snapshot's activities may be handed over as bytes: `count` records one after another from
+  // offset `from`, which `read_one` decodes at `pos` (advancing it; false on bytes it can't read). They are decoded by
   // the first read that needs any activity, or a slice at a time by decode_deferred() when the app is
   // idle: a cold start draws the customers list without them (issue 5). The records are part of the
   // replica all along — every read path decodes first, nothing is journalled. Writes made meanwhile
   // are newer than the snapshot and win over a deferred record with the same id; an erase decodes
   // the rest first. Only inside a bulk load (begin_bulk_load … end_bulk_load).
   using ActivityReader = bool (*)(std::string_view bytes, std::size_t& pos, Activity& out);
-  void defer_activities(std::string bytes, std::size_t count, ActivityReader read_one);
+  void defer_activities(std::string bytes, std::size_t from, std::size_t count, ActivityReader read_one);
   std::size_t deferred_activities() const { return deferred_.left; }
   void decode_deferred(std::size_t max_records) const;
 
@@ -122,6 +122,7 @@ class LocalReplica {
     std::string bytes;
     std::size_t pos = 0, left = 0;
     ActivityReader read = nullptr;
+    bool started = false;
   };
   // Mutable with activities_: decoding them changes how the replica holds its records, not which.
   mutable Deferred deferred_;

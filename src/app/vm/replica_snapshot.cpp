@@ -254,7 +254,7 @@ std::string encode_snapshot(const LocalReplica& replica, const std::vector<Store
   return std::move(w.bytes());
 }
 
-std::optional<DecodedSnapshot> decode_snapshot(std::string_view bytes, LocalReplica& replica) {
+std::optional<DecodedSnapshot> decode_snapshot(std::string_view bytes, LocalReplica& replica, std::string* owner) {
   if (bytes.size() < 12 || std::memcmp(bytes.data(), kMagic, 4) != 0) return std::nullopt;
   const std::string_view body = bytes.substr(0, bytes.size() - 8);
   std::uint64_t sum;
@@ -304,9 +304,13 @@ std::optional<DecodedSnapshot> decode_snapshot(std::string_view bytes, LocalRepl
   read_kind<Quote>(r, replica, RecordKind::Quote);
   read_kind<Invoice>(r, replica, RecordKind::Invoice);
   read_kind<Payment>(r, replica, RecordKind::Payment);
-  if (r.ok() && r.at_end() && activity_count > 0)
-    replica.defer_activities(std::string(body.substr(activities_from, activities_to - activities_from)), activity_count,
-                             &read_one_activity);
+  if (r.ok() && r.at_end() && activity_count > 0) {
+    if (owner && owner->data() == bytes.data())   // the whole snapshot, no copy: the section starts at activities_from
+      replica.defer_activities(std::move(*owner), activities_from, activity_count, &read_one_activity);
+    else
+      replica.defer_activities(std::string(body.substr(activities_from, activities_to - activities_from)), 0,
+                               activity_count, &read_one_activity);
+  }
   replica.end_bulk_load();
   if (!r.ok() || !r.at_end()) {
     replica.clear();

@@ -155,7 +155,7 @@ void SyncClient::index_page(std::int64_t key, const std::vector<PulledChange>& c
   max_page_key_ = std::max(max_page_key_, key);
 }
 
-Problems SyncClient::absorb(const StoredState& state, Instant now) {
+Problems SyncClient::absorb(StoredState& state, Instant now) {
   Problems problems;
   revert_optimistic();
   bool skip_pages = false;
@@ -246,8 +246,9 @@ Problems SyncClient::absorb(const StoredState& state, Instant now) {
 // Replaces the replica with the snapshot's records and the page index with its; false (replica
 // empty, every page to be read again) when the bytes can't be trusted or don't match what the
 // storage said they cover.
-bool SyncClient::absorb_snapshot(const StoredState& state, Problems& problems) {
-  auto decoded = decode_snapshot(state.snapshot, replica_);
+bool SyncClient::absorb_snapshot(StoredState& state, Problems& problems) {
+  // The replica keeps the bytes its deferred activities are decoded from: no copy of them.
+  auto decoded = decode_snapshot(state.snapshot, replica_, &state.snapshot);
   if (!decoded || decoded->info.page_key != state.snapshot_page_key ||
       decoded->info.page_generation != state.page_generation) {
     replica_.clear();

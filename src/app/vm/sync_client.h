@@ -310,7 +310,7 @@ class SyncClient {
   void on_pull_reply(const HttpReply& reply, Instant now);
   void on_failure(const std::string& why, bool offline, Instant now);
   void on_success(Instant now);
-  Problems absorb(const StoredState& state, Instant now);
+  Problems absorb(StoredState& state, Instant now);   // may take the snapshot bytes
   void revert_optimistic();
   void replay_pending(Instant now);
   bool apply_optimistic(const sync::Mutation& m, Instant now, Problems* problems);
@@ -323,7 +323,7 @@ class SyncClient {
   void maybe_compact();
   void maybe_snapshot(Instant now);
   std::size_t changes_after_snapshot() const;
-  bool absorb_snapshot(const StoredState& state, Problems& problems);
+  bool absorb_snapshot(StoredState& state, Problems& problems);
   void update_counts();
 
   SyncClientConfig config_;
