@@ -48,41 +48,48 @@ async function coldStartOnce(profile, base, expectCustomers, stayMs = 0) {
   }
 }
 
-// Returns the median interactive time (ms from navigation start).
 const PREVIOUS_SESSION_MS = 10000;
 
-async function measure(profile, base, expectCustomers, runs, label) {
-  // Warm-up: the returning user's previous session, 10 s long — the service worker installed, and
-  // V8's wasm code cache written with the code it optimized (V8 writes it a few seconds after
-  // tiering up; a session closed at its first frame never gets that far, and every start would
-  // then begin on baseline code). The measured starts close at their first interactive frame.
-  await coldStartOnce(profile, base, expectCustomers, PREVIOUS_SESSION_MS);
-  const times = [];
-  let last = null;
-  for (let i = 0; i < runs; i++) {
-    const r = await coldStartOnce(profile, base, expectCustomers);
-    times.push(r.interactiveMs);
-    last = r;
-    L.log(`cold start ${label} run ${i + 1}/${runs}: interactive at ${r.interactiveMs.toFixed(0)} ms ` +
-          `(${r.customers} customers, ${r.activities} activities in the replica, loaded from ${r.fromSnapshot ? 'snapshot' : 'pages'}; ` +
-          `main() at ${r.split.main.toFixed(0)}, first frame ${r.split.firstFrame.toFixed(0)}, IndexedDB read done ` +
-          `${r.split.idbRead.toFixed(0)}, in wasm ${r.split.replicaRead.toFixed(0)}, replica restored ${r.split.restored.toFixed(0)}, interactive frame starts ` +
-          `${(r.split.frameStart || NaN).toFixed(0)}, its screens ${(r.split.screens || NaN).toFixed(1)} ms, webgl ${(r.split.webgl || NaN).toFixed(1)} ms)`);
-  }
-  if (process.env.CLOSELOOP_BENCH_MARKS) L.log(`marks of the last run: ${last.marks}`);
-  return { ms: L.median(times), last };
+function logRun(label, i, runs, r) {
+  L.log(`cold start ${label} run ${i + 1}/${runs}: interactive at ${r.interactiveMs.toFixed(0)} ms ` +
+        `(${r.customers} customers, ${r.activities} activities in the replica, loaded from ${r.fromSnapshot ? 'snapshot' : 'pages'}; ` +
+        `main() at ${r.split.main.toFixed(0)}, first frame ${r.split.firstFrame.toFixed(0)}, IndexedDB read done ` +
+        `${r.split.idbRead.toFixed(0)}, in wasm ${r.split.replicaRead.toFixed(0)}, replica restored ${r.split.restored.toFixed(0)}, interactive frame starts ` +
+        `${(r.split.frameStart || NaN).toFixed(0)}, its screens ${(r.split.screens || NaN).toFixed(1)} ms, webgl ${(r.split.webgl || NaN).toFixed(1)} ms)`);
 }
 
 // fullProfile: a profile after rep1's first sync (N customers); emptyProfile: after an empty user's.
+// Each profile first gets its warm-up: the returning user's previous session, 10 s long — the
+// service worker installed, and V8's wasm code cache written with the code it optimized (V8 writes
+// it a few seconds after tiering up; a session closed at its first frame never gets that far, and
+// every start would then begin on baseline code). Then the measured starts, which close at their
+// first interactive frame, alternate empty / full: on a shared machine the load drifts within a
+// minute, and measuring all of one side first made the ratio mostly a measure of that drift.
 async function run({ base, n, runs, fullProfile, emptyProfile }) {
-  const empty = (await measure(emptyProfile, base, 0, runs, 'empty replica')).ms;
-  const fullRun = await measure(fullProfile, base, n, runs, `${n} customers`);
-  const full = fullRun.ms;
-  L.report('cold start, empty replica → interactive', empty, 'ms', '(baseline)', `runs=${runs}`);
+  await coldStartOnce(emptyProfile, base, 0, PREVIOUS_SESSION_MS);
+  await coldStartOnce(fullProfile, base, n, PREVIOUS_SESSION_MS);
+  const emptyTimes = [], fullTimes = [];
+  let last = null, lastEmpty = null;
+  for (let i = 0; i < runs; i++) {
+    lastEmpty = await coldStartOnce(emptyProfile, base, 0);
+    emptyTimes.push(lastEmpty.interactiveMs);
+    logRun('empty replica', i, runs, lastEmpty);
+    last = await coldStartOnce(fullProfile, base, n);
+    fullTimes.push(last.interactiveMs);
+    logRun(`${n} customers`, i, runs, last);
+  }
+  if (process.env.CLOSELOOP_BENCH_MARKS) {
+    L.log(`marks of the last empty run: ${lastEmpty.marks}`);
+    L.log(`marks of the last ${n} run: ${last.marks}`);
+  }
+  const empty = L.median(emptyTimes), full = L.median(fullTimes);
+  const ratios = fullTimes.map((t, i) => t / emptyTimes[i]);
+  L.report('cold start, empty replica → interactive', empty, 'ms', '(baseline)', `runs=${runs}, alternating with the next line's`);
   L.report(`cold start, ${n} customers in the replica → interactive`, full, 'ms', '≤ 1000 ms',
-           `runs=${runs}; replica at interactive: ${fullRun.last.customers} customers, ${fullRun.last.activities} activities; ` +
-           `loaded from ${fullRun.last.fromSnapshot ? 'the replica snapshot + later pages' : 'the JSON pages'}`);
-  L.report(`cold start ratio ${n} customers / empty`, full / empty, '×', '≤ 1.5×', '');
+           `runs=${runs}; replica at interactive: ${last.customers} customers, ${last.activities} activities; ` +
+           `loaded from ${last.fromSnapshot ? 'the replica snapshot + later pages' : 'the JSON pages'}`);
+  L.report(`cold start ratio ${n} customers / empty`, full / empty, '×', '≤ 1.5×',
+           `ratio of the medians; per pair of neighbouring runs: ${ratios.map((x) => x.toFixed(2)).join(' ')}`);
   return { empty, full };
 }
 
