@@ -1,5 +1,7 @@
 #include "server/json_parse.h"
 
+#include "core/utf8.h"
+
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -133,24 +135,6 @@ class Reader {
     return true;
   }
 
-  static void put_utf8(std::string& s, std::uint32_t cp) {
-    if (cp < 0x80) {
-      s += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-      s += static_cast<char>(0xC0 | (cp >> 6));
-      s += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-      s += static_cast<char>(0xE0 | (cp >> 12));
-      s += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      s += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-      s += static_cast<char>(0xF0 | (cp >> 18));
-      s += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-      s += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      s += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-  }
-
   // One well-formed UTF-8 sequence at p_ (the byte ranges of RFC 3629, as nlohmann's lexer checks them):
   // advances past it, or returns false.
   bool utf8_sequence() {
@@ -212,7 +196,7 @@ class Reader {
             if (!hex4(low) || low < 0xDC00 || low > 0xDFFF) return false;
             cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
           }
-          put_utf8(s, cp);
+          append_utf8(s, static_cast<char32_t>(cp));
           break;
         }
         default: return false;
