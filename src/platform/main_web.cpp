@@ -189,15 +189,15 @@ void frame() {
   js_frame_done(g_frames, frame_ms);
 }
 
-// The snapshot's activities (LocalReplica::defer_activities) are decoded a slice per tick once the
-// first interactive frame is up: a few ms each, so the list answers input meanwhile; any screen that
-// reads activities first decodes the rest at once.
-constexpr std::size_t kDeferredActivitiesPerTick = 4000;
+// The snapshot's customers and activities (LocalReplica::defer) are decoded a slice per tick once
+// the first interactive frame is up: a few ms each, so the list answers input meanwhile; any screen
+// that reads one of them first decodes the rest of that kind at once.
+constexpr std::size_t kDeferredRecordsPerTick = 2500;
 
 void decode_deferred_slice() {
   app::FieldApp* a = app::field_app();
-  if (!a || a->replica.deferred_activities() == 0) return;
-  a->replica.decode_deferred(kDeferredActivitiesPerTick);
+  if (!a || a->replica.deferred_customers() + a->replica.deferred_activities() == 0) return;
+  a->replica.decode_deferred(kDeferredRecordsPerTick);
   wake();   // keep ticking until they are all decoded
 }
 

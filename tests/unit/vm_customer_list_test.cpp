@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include "app/vm/customer_list_vm.h"
+#include "app/vm/replica_snapshot.h"
 #include "app/vm/search_key.h"
 #include "vm_list_test_helpers.h"
 #include "vm_test_fixtures.h"
@@ -177,5 +178,68 @@ TEST_CASE("equal update times are ordered by id, whatever the ids' lengths and t
       INFO("row " << i << (with_outsider ? " (with an id sharing no prefix)" : ""));
       CHECK(vm.id_at(i) == expected[i]->meta.id);
     }
+  }
+}
+
+TEST_CASE("a cold start's list draws from a snapshot's undecoded customers: same order and rows, nothing decoded") {
+  // Issue 5: the snapshot load defers the customers (LocalReplica::defer); the first frame lists
+  // them from their ids and update times and reads only the rows it shows.
+  LocalReplica source;
+  for (int i = 0; i < 300; ++i) {
+    Customer c = make_customer("c" + std::to_string(i), "客户" + std::to_string(i) + "号");
+    c.meta.updated_at = 1'000 + i % 17;   // ties, ordered by id
+    c.meta.owner_id = i % 2 ? "rep1" : "rep2";
+    c.tags["region"] = i % 3 ? "杭州" : "宁波";
+    source.upsert(c);
+  }
+  LocalReplica loaded;
+  REQUIRE(decode_snapshot(encode_snapshot(source, {}, {1, 1}), loaded).has_value());
+  REQUIRE(loaded.deferred_customers() == 300);
+
+  CustomerListVM reference, vm;
+  reference.refresh(source, {});
+  vm.refresh(loaded, {});
+  REQUIRE(vm.count() == 300);
+  CHECK(test::shown(vm) == test::shown(reference));
+  for (std::size_t i = 0; i < 30; ++i) {
+    const CustomerRow a = vm.row(loaded, i), b = reference.row(source, i);
+    CHECK(a.id == b.id);
+    CHECK(a.name == b.name);
+    CHECK(a.code == b.code);
+    CHECK(a.phone == b.phone);
+    CHECK(a.owner_id == b.owner_id);
+    CHECK(a.region == b.region);
+  }
+  vm.refresh(loaded, {});   // an idle refresh: the warming waits for the replica's own slices
+  CHECK(loaded.deferred_customers() == 300);
+  CHECK_FALSE(vm.keys_ready());
+
+  SUBCASE("a write meanwhile lands in the list; the rows stay right") {
+    Customer moved = *source.customer("c5");
+    moved.meta.updated_at = 9'999;
+    moved.name = "刚改过";
+    loaded.upsert(moved);
+    vm.refresh(loaded, {});
+    CHECK(vm.id_at(0) == "c5");
+    CHECK(vm.row(loaded, 0).name == "刚改过");
+    CHECK(vm.count() == 300);
+    CHECK(loaded.deferred_customers() == 300);
+  }
+  SUBCASE("a search decodes them and finds the same customers") {
+    CustomerFilter f;
+    f.query = "客户12";
+    vm.refresh(loaded, f);
+    reference.refresh(source, f);
+    CHECK(test::shown(vm) == test::shown(reference));
+    CHECK(vm.count() == 11);   // 客户12号, 客户120…129号
+    CHECK(loaded.deferred_customers() == 0);
+  }
+  SUBCASE("after the slices, idle refreshes warm the keys and facets as before") {
+    loaded.decode_deferred(1000);
+    for (int i = 0; i < 3; ++i) vm.refresh(loaded, {});
+    CHECK(vm.keys_ready());
+    CHECK(vm.facets_ready());
+    CHECK(vm.regions(loaded) == std::vector<std::string>{"宁波", "杭州"});
+    CHECK(test::shown(vm) == test::shown(reference));
   }
 }

@@ -5,6 +5,7 @@
 
 #include <cstring>
 #include <limits>
+#include <map>
 
 #include "app/vm/byte_codec.h"
 #include "app/vm/replica_snapshot.h"
@@ -256,7 +257,8 @@ TEST_CASE("a snapshot's activities load deferred: decoded by the first read or i
   const auto revision = r.revision();
 
   SUBCASE("slices, then every record field for field") {
-    r.decode_deferred(2);
+    r.decode_deferred(r.deferred_customers() + 2);   // customers first
+    CHECK(r.deferred_customers() == 0);
     CHECK(r.deferred_activities() == 1);
     r.decode_deferred(5);
     CHECK(r.deferred_activities() == 0);
@@ -306,6 +308,126 @@ TEST_CASE("a snapshot's activities load deferred: decoded by the first read or i
     CHECK(r.deferred_activities() == 0);
     CHECK(r.activities().empty());
     CHECK(r.customers().size() == 1);
+  }
+}
+
+TEST_CASE("a snapshot's customers load deferred: listed by id and time, peeked for display, decoded when read") {
+  // Issue 5 cold start: the customers list draws its first frame from ids and update times, and the
+  // rows it shows; the rest decodes after that frame. The replica holds every customer throughout.
+  LocalReplica original = full_replica();
+  for (int i = 3; i <= 40; ++i) {
+    Customer c = full_customer();
+    c.meta.id = "c" + std::to_string(i);
+    c.meta.updated_at = 1'700'000'000'000 + i * 7 % 13;
+    c.code = "KH-0AB-" + std::to_string(100 + i);
+    c.name = "客户" + std::to_string(i) + "号医院";
+    original.upsert(c);
+  }
+  const std::string bytes = encode_snapshot(original, page_index(), {5, 2});
+  LocalReplica r;
+  REQUIRE(decode_snapshot(bytes, r).has_value());
+  REQUIRE(r.deferred_customers() == 40);
+  CHECK(r.customer_count_estimate() == 40);
+  const auto revision = r.revision();
+
+  // Every customer's id and update time, and a hint that reads it alone.
+  std::vector<LocalReplica::CustomerHead> heads;
+  r.customer_heads(heads);
+  REQUIRE(heads.size() == 40);
+  std::map<Id, Instant> seen;
+  for (const auto& h : heads) {
+    REQUIRE(original.customer(Id(h.id)) != nullptr);
+    CHECK(h.updated_at == original.customer(Id(h.id))->meta.updated_at);
+    CHECK(h.hint > 0);
+    seen[Id(h.id)] = h.updated_at;
+    Customer scratch;
+    const Customer* c = r.peek_customer(Id(h.id), h.hint, scratch);
+    REQUIRE(c == &scratch);
+    CHECK(encode(*c) == encode(*original.customer(Id(h.id))));
+  }
+  CHECK(seen.size() == 40);
+  CHECK(r.deferred_customers() == 40);   // listing and peeking decoded nothing
+
+  SUBCASE("a hint that doesn't match the id decodes them all, as customer() does") {
+    Customer scratch;
+    const Customer* c = r.peek_customer("c7", heads[0].id == "c7" ? heads[1].hint : heads[0].hint, scratch);
+    REQUIRE(c != nullptr);
+    CHECK(c != &scratch);
+    CHECK(c->name == "客户7号医院");
+    CHECK(r.deferred_customers() == 0);
+    CHECK(r.peek_customer("nobody", 0, scratch) == nullptr);
+  }
+  SUBCASE("slices, then every record field for field; nothing journalled") {
+    r.decode_deferred(15);
+    CHECK(r.deferred_customers() == 25);
+    CHECK(r.deferred_activities() == 1);
+    r.customer_heads(heads);   // decoded and deferred alike, each once
+    CHECK(heads.size() == 40);
+    Customer scratch;
+    for (const auto& h : heads) {
+      const Customer* c = r.peek_customer(Id(h.id), h.hint, scratch);
+      REQUIRE(c != nullptr);
+      CHECK(c->meta.id == Id(h.id));
+    }
+    CHECK(r.deferred_customers() == 25);
+    r.decode_deferred(100);
+    CHECK(r.deferred_customers() == 0);
+    CHECK(r.deferred_activities() == 0);
+    CHECK(r.revision() == revision);
+    CHECK(r.journal().empty());
+    REQUIRE(r.customers().size() == 40);
+    for (const auto& [id, c] : original.customers()) {
+      REQUIRE(r.customer(id) != nullptr);
+      CHECK(encode(*r.customer(id)) == encode(c));
+    }
+  }
+  SUBCASE("each read path decodes them first") {
+    SUBCASE("customer()") { CHECK(r.customer("c12")->name == "客户12号医院"); }
+    SUBCASE("customers()") { CHECK(r.customers().size() == 40); }
+    SUBCASE("a code look-up") { CHECK(r.customer_code_taken("KH-0AB-112")); }
+    SUBCASE("size()") { CHECK(r.size() == original.size()); }
+    CHECK(r.deferred_customers() == 0);
+  }
+  SUBCASE("a write made meanwhile is newer than the deferred copy, and listed once") {
+    Customer edited = *original.customer("c9");
+    edited.name = "改过的名字";
+    edited.meta.updated_at = 1'800'000'000'000;
+    r.upsert(edited);
+    Customer fresh = full_customer();
+    fresh.meta.id = "c99";
+    fresh.code = "KH-0AB-999";
+    r.upsert(fresh);
+    CHECK(r.deferred_customers() == 40);   // a write doesn't need them decoded
+    r.customer_heads(heads);
+    REQUIRE(heads.size() == 41);
+    int c9 = 0;
+    for (const auto& h : heads)
+      if (h.id == "c9") {
+        ++c9;
+        CHECK(h.updated_at == 1'800'000'000'000);
+        CHECK(h.hint == 0);
+      }
+    CHECK(c9 == 1);
+    Customer scratch;
+    CHECK(r.peek_customer("c9", 0, scratch)->name == "改过的名字");
+    CHECK(r.deferred_customers() == 40);
+    r.decode_deferred(100);
+    CHECK(r.customer("c9")->name == "改过的名字");
+    CHECK(r.customers().size() == 41);
+    CHECK(*r.customer_id_by_code("KH-0AB-999") == "c99");
+  }
+  SUBCASE("an erase made meanwhile is not undone by the deferred copy") {
+    r.erase(RecordKind::Customer, "c5");
+    CHECK(r.customer("c5") == nullptr);
+    CHECK(r.customers().size() == 39);
+    CHECK_FALSE(r.customer_code_taken("KH-0AB-105"));
+  }
+  SUBCASE("clear drops them") {
+    r.clear();
+    CHECK(r.deferred_customers() == 0);
+    r.customer_heads(heads);
+    CHECK(heads.empty());
+    CHECK(r.customers().empty());
   }
 }
 

@@ -48,10 +48,17 @@ void CustomerListVM::rebuild(const LocalReplica& replica) {
   just_rebuilt_ = true;
   slots_ready_ = false;   // id -> slot: built by idle refreshes or the first change (warm_slots)
   slots_pos_ = 0;
-  entries_.reserve(replica.customers().size());
-  // Owner and region (each customer's tags map) are read later, by warm_facets: listing needs
-  // neither unless a filter by them is on.
-  for (const auto& [id, c] : replica.customers()) entries_.push_back({id, {}, {}, c.meta.updated_at});
+  // Ids and update times only, which a snapshot's load lists without decoding the customers
+  // (LocalReplica::defer): the first frame of a cold start draws from them. Owner and region (each
+  // customer's tags map) are read later, by warm_facets: listing needs neither unless a filter by
+  // them is on.
+  replica.customer_heads(heads_);
+  entries_.reserve(heads_.size());
+  for (const auto& h : heads_) {
+    entries_.push_back({Id(h.id), {}, {}, h.updated_at});
+    entries_.back().hint = h.hint;
+  }
+  heads_.clear();
   facets_ready_ = entries_.empty();
   facets_pos_ = 0;
   facets_dirty_ = true;
@@ -145,8 +152,9 @@ void CustomerListVM::sync_from(const LocalReplica& replica) {
     return;
   }
   const auto& journal = replica.journal();
+  Customer scratch;
   // A huge backlog (first sync) is cheaper to rebuild than to patch entry by entry.
-  if (journal.size() - journal_pos_ > replica.customers().size() / 2 + 1000) {
+  if (journal.size() - journal_pos_ > replica.customer_count_estimate() / 2 + 1000) {
     rebuild(replica);
     return;
   }
@@ -154,7 +162,8 @@ void CustomerListVM::sync_from(const LocalReplica& replica) {
     const auto& j = journal[journal_pos_];
     if (j.kind != RecordKind::Customer) continue;
     ensure_slots();
-    const Customer* c = replica.customer(j.id);
+    // A journalled customer was written (it is decoded) or erased (an erase decodes them all).
+    const Customer* c = replica.peek_customer(j.id, 0, scratch);
     auto it = slot_.find(j.id);
     if (!c) {
       if (it != slot_.end() && entries_[it->second].live) {
@@ -363,7 +372,9 @@ void CustomerListVM::refresh(const LocalReplica& replica, const CustomerFilter& 
                            filter.tag_group == last_filter_.tag_group && filter.tag_value == last_filter_.tag_value;
   // Background preparation, a slice per refresh — but not in the refresh that just rebuilt the list
   // (a cold start's first frame has enough to do).
-  if (norm.empty() && !just_rebuilt_) {
+  // While the replica still decodes a snapshot's customers (a slice per idle tick) the warming
+  // waits for it, rather than make one frame decode them all.
+  if (norm.empty() && !just_rebuilt_ && replica.deferred_customers() == 0) {
     warm_keys(replica, kWarmKeysPerRefresh);
     warm_slots(kWarmKeysPerRefresh * 4);
     warm_facets(replica, kWarmKeysPerRefresh * 4);
@@ -417,7 +428,8 @@ CustomerRow CustomerListVM::row(const LocalReplica& replica, std::size_t i) cons
   const Entry& e = entries_[hits_[i]];
   CustomerRow r;
   r.id = e.id;
-  if (const Customer* c = replica.customer(e.id)) {
+  Customer scratch;
+  if (const Customer* c = replica.peek_customer(e.id, e.hint, scratch)) {
     r.region = region_of(*c);
     r.owner_id = c->meta.owner_id;
     r.code = c->code;

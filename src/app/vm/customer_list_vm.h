@@ -78,6 +78,7 @@ class CustomerListVM {
     bool ever_indexed = false;
     bool exact = false;       // indexed once, with the current key: its posting lists are exact
     std::uint32_t key_at = 0, key_len = 0;  // normalised search key in keys_ (empty until built)
+    std::uint32_t hint = 0;   // finds a customer the replica has not decoded yet (LocalReplica::peek_customer)
   };
   // A remembered result: the hits for a query the current one was typed from (Backspace returns here).
   struct Step {
@@ -105,6 +106,7 @@ class CustomerListVM {
   void changed() { hits_dirty_ = facets_dirty_ = true; }
 
   std::vector<Entry> entries_;                  // by slot; slots are never reused or moved
+  std::vector<LocalReplica::CustomerHead> heads_;  // rebuild()'s scratch, kept for its capacity
   std::unordered_map<Id, std::uint32_t> slot_;  // id -> slot (once slots_ready_)
   bool slots_ready_ = false;
   bool just_rebuilt_ = false;                   // rebuild() ran in this refresh: no warming in it

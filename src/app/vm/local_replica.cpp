@@ -58,7 +58,10 @@ bool parse_record_kind(std::string_view s, RecordKind& out) {
   return false;
 }
 
-const Customer* LocalReplica::customer(const Id& id) const { return find_in(customers_, id); }
+const Customer* LocalReplica::customer(const Id& id) const {
+  ensure_customers();
+  return find_in(customers_, id);
+}
 const Opportunity* LocalReplica::opportunity(const Id& id) const { return find_in(opportunities_, id); }
 const Activity* LocalReplica::activity(const Id& id) const {
   ensure_activities();
@@ -104,6 +107,7 @@ const Id* LocalReplica::customer_id_by_code(const std::string& code) const {
 }
 
 std::size_t LocalReplica::size() const {
+  ensure_customers();
   ensure_activities();
   return customers_.size() + opportunities_.size() + activities_.size() + leads_.size() + quotes_.size() +
          invoices_.size() + payments_.size();
@@ -175,6 +179,7 @@ void LocalReplica::upsert(Payment p) {
 void LocalReplica::erase(RecordKind kind, const Id& id) {
   switch (kind) {
     case RecordKind::Customer: {
+      ensure_customers();   // or the deferred copy would come back when decoded
       auto it = customers_.find(id);
       if (it == customers_.end()) return;
       if (indexes_ready_) customer_by_code_.erase(it->second.code);
@@ -290,25 +295,85 @@ void LocalReplica::bulk_put(Quote&& q) { if (!put_loaded(quotes_, std::move(q)))
 void LocalReplica::bulk_put(Invoice&& i) { if (!put_loaded(invoices_, std::move(i))) upsert(std::move(i)); }
 void LocalReplica::bulk_put(Payment&& p) { if (!put_loaded(payments_, std::move(p))) upsert(std::move(p)); }
 
-void LocalReplica::defer_activities(std::string bytes, std::size_t from, std::size_t count, ActivityReader read_one) {
-  if (journaling_ || indexes_ready_ || !read_one) return;   // only inside a bulk load
-  ensure_activities();   // a second hand-over in one load: the first one's records are older
-  deferred_ = Deferred{std::move(bytes), from, count, read_one};
+void LocalReplica::defer(DeferredRecords records) {
+  if (journaling_ || indexes_ready_) return;   // only inside a bulk load
+  // A second hand-over in one load: the first one's records are older.
+  ensure_customers();
+  ensure_activities();
+  if (!records.read_customer) records.customers.clear();
+  if (!records.read_activity) records.activities = 0;
+  deferred_ = Deferred{};
+  static_cast<DeferredRecords&>(deferred_) = std::move(records);
+  deferred_.activity_pos = deferred_.activities_from;
+  drop_deferred_if_done();
 }
 
 void LocalReplica::decode_deferred(std::size_t max_records) const {
+  const std::size_t customers = std::min(max_records, deferred_customers());
+  if (customers) decode_deferred_customers(customers);
+  if (max_records > customers && deferred_.activities) decode_deferred_activities(max_records - customers);
+}
+
+// The loader checked every record's bytes when it handed them over (replica_snapshot.cpp), so a
+// read fails only if memory was overwritten; keep what was read rather than abort the app, and
+// give up on the rest of that kind.
+void LocalReplica::decode_deferred_customers(std::size_t max_records) const {
   Deferred& d = deferred_;
-  if (!d.left) return;
-  if (!d.started) activities_.reserve(activities_.size() + d.left);   // the first slice: room for all
-  d.started = true;
-  for (; d.left > 0 && max_records > 0; --d.left, --max_records) {
-    Activity a;
-    // The loader checked every record's bytes when it handed them over (replica_snapshot.cpp), so
-    // this fails only if memory was overwritten; keep what was read rather than abort the app.
-    if (!d.read(d.bytes, d.pos, a)) break;
-    activities_.try_emplace(a.meta.id, std::move(a));   // a record written since is newer: it stays
+  if (d.next_customer == 0) customers_.reserve(customers_.size() + d.customers.size());   // room for all
+  for (; d.next_customer < d.customers.size() && max_records > 0; ++d.next_customer, --max_records) {
+    std::size_t pos = d.customers[d.next_customer].at;
+    Customer c;
+    if (!d.read_customer(d.bytes, pos, c)) {
+      d.next_customer = d.customers.size();
+      break;
+    }
+    customers_.try_emplace(c.meta.id, std::move(c));   // a record written since is newer: it stays
   }
-  if (d.left == 0 || max_records > 0) d = Deferred{};   // done (or unreadable): free the bytes
+  drop_deferred_if_done();
+}
+
+void LocalReplica::decode_deferred_activities(std::size_t max_records) const {
+  Deferred& d = deferred_;
+  if (d.activity_pos == d.activities_from) activities_.reserve(activities_.size() + d.activities);
+  for (; d.activities > 0 && max_records > 0; --d.activities, --max_records) {
+    Activity a;
+    if (!d.read_activity(d.bytes, d.activity_pos, a)) {
+      d.activities = 0;
+      break;
+    }
+    activities_.try_emplace(a.meta.id, std::move(a));
+  }
+  drop_deferred_if_done();
+}
+
+void LocalReplica::drop_deferred_if_done() const {
+  if (deferred_customers() == 0 && deferred_.activities == 0) deferred_ = Deferred{};   // free the bytes
+}
+
+void LocalReplica::customer_heads(std::vector<CustomerHead>& out) const {
+  out.clear();
+  out.reserve(customers_.size() + deferred_customers());
+  for (const auto& [id, c] : customers_) out.push_back({id, c.meta.updated_at, 0});
+  const Deferred& d = deferred_;
+  for (std::size_t i = d.next_customer; i < d.customers.size(); ++i) {
+    const DeferredHead& h = d.customers[i];
+    const std::string_view id(d.bytes.data() + h.id_at, h.id_len);
+    // Written since the load (few, if any): that record is listed above, not the deferred copy.
+    if (!customers_.empty() && customers_.count(Id(id))) continue;
+    out.push_back({id, h.updated_at, static_cast<std::uint32_t>(i + 1)});
+  }
+}
+
+const Customer* LocalReplica::peek_customer(const Id& id, std::uint32_t hint, Customer& scratch) const {
+  if (const Customer* c = find_in(customers_, id)) return c;
+  const Deferred& d = deferred_;
+  if (hint > d.next_customer && hint <= d.customers.size()) {
+    const DeferredHead& h = d.customers[hint - 1];
+    std::size_t pos = h.at;
+    if (std::string_view(d.bytes.data() + h.id_at, h.id_len) == id && d.read_customer(d.bytes, pos, scratch))
+      return &scratch;
+  }
+  return customer(id);
 }
 
 // After a bulk load the indexes are built by the first query that needs one: a cold start draws the
@@ -316,7 +381,8 @@ void LocalReplica::decode_deferred(std::size_t max_records) const {
 // the load was a fifth of its cost (bench/app_cold_start_bench.cpp).
 void LocalReplica::ensure_indexes() const {
   if (indexes_ready_) return;
-  ensure_activities();   // while any are deferred the indexes are not built (upsert relies on it)
+  ensure_customers();    // while any are deferred the indexes are not built (upsert relies on it)
+  ensure_activities();
   indexes_ready_ = true;
   customer_by_code_.reserve(customers_.size());
   for (const auto& [id, c] : customers_)

@@ -38,7 +38,10 @@ class LocalReplica {
   const Lead* lead(const Id& id) const;
   const Quote* quote(const Id& id) const;
 
-  const std::unordered_map<Id, Customer>& customers() const { return customers_; }
+  const std::unordered_map<Id, Customer>& customers() const {
+    ensure_customers();
+    return customers_;
+  }
   const std::unordered_map<Id, Opportunity>& opportunities() const { return opportunities_; }
   const std::unordered_map<Id, Activity>& activities() const {
     ensure_activities();
@@ -102,34 +105,68 @@ class LocalReplica {
   template <class Rec> Rec* bulk_slot(std::string_view id);
 
   // --- deferred decode (a snapshot load) -----------------------------------------------------------
-  // A snapshot's activities may be handed over as bytes: `count` records one after another from
-  // offset `from`, which `read_one` decodes at `pos` (advancing it; false on bytes it can't read). They are decoded by
-  // the first read that needs any activity, or a slice at a time by decode_deferred() when the app is
-  // idle: a cold start draws the customers list without them (issue 5). The records are part of the
-  // replica all along — every read path decodes first, nothing is journalled. Writes made meanwhile
-  // are newer than the snapshot and win over a deferred record with the same id; an erase decodes
-  // the rest first. Only inside a bulk load (begin_bulk_load … end_bulk_load).
+  // A snapshot's customers and activities may be handed over as bytes: the loader checked them
+  // (bounds, counts, enum values) and lists where each customer starts, with its id and update time.
+  // They are decoded by the first read that needs one of their kind, or a slice at a time by
+  // decode_deferred() when the app is idle (customers first): a cold start draws the customers list
+  // from the heads alone (customer_heads, peek_customer — issue 5). The records are part of the
+  // replica all along: every other read path decodes first, nothing is journalled. Writes made
+  // meanwhile are newer than the snapshot and win over a deferred record with the same id; an erase
+  // decodes the rest of its kind first. Only inside a bulk load (begin_bulk_load … end_bulk_load).
+  using CustomerReader = bool (*)(std::string_view bytes, std::size_t& pos, Customer& out);
   using ActivityReader = bool (*)(std::string_view bytes, std::size_t& pos, Activity& out);
-  void defer_activities(std::string bytes, std::size_t from, std::size_t count, ActivityReader read_one);
-  std::size_t deferred_activities() const { return deferred_.left; }
+  struct DeferredHead {           // one deferred customer: where it starts, where its id is, when it changed
+    std::uint32_t at = 0, id_at = 0, id_len = 0;
+    Instant updated_at = 0;
+  };
+  struct DeferredRecords {
+    std::string bytes;                        // the snapshot (or the part the offsets below point into)
+    std::vector<DeferredHead> customers;      // in byte order
+    CustomerReader read_customer = nullptr;
+    std::size_t activities_from = 0, activities = 0;   // `activities` records one after another
+    ActivityReader read_activity = nullptr;
+  };
+  void defer(DeferredRecords records);
+  std::size_t deferred_customers() const { return deferred_.customers.size() - deferred_.next_customer; }
+  std::size_t deferred_activities() const { return deferred_.activities; }
+  // Up to `max_records` deferred records, customers first.
   void decode_deferred(std::size_t max_records) const;
 
- private:
-  void ensure_activities() const {
-    if (deferred_.left) decode_deferred(deferred_.left);
-  }
-  struct Deferred {
-    std::string bytes;
-    std::size_t pos = 0, left = 0;
-    ActivityReader read = nullptr;
-    bool started = false;
+  // What a list needs of every customer, decoded or not: its id and update time. `hint` finds a
+  // deferred one again for peek_customer (0 for a decoded one). The views last until the next write.
+  struct CustomerHead {
+    std::string_view id;
+    Instant updated_at = 0;
+    std::uint32_t hint = 0;
   };
-  // Mutable with activities_: decoding them changes how the replica holds its records, not which.
+  void customer_heads(std::vector<CustomerHead>& out) const;
+  // A customer to show without decoding the rest: the replica's own record if decoded, else the
+  // deferred one read into `scratch` (found through `hint`; without a usable hint every customer is
+  // decoded first, as customer() does). nullptr if there is no such customer.
+  const Customer* peek_customer(const Id& id, std::uint32_t hint, Customer& scratch) const;
+  // How many customers, without decoding any (a record written over a deferred one counts twice).
+  std::size_t customer_count_estimate() const { return customers_.size() + deferred_customers(); }
+
+ private:
+  void ensure_customers() const {
+    if (deferred_customers()) decode_deferred_customers(deferred_customers());
+  }
+  void ensure_activities() const {
+    if (deferred_.activities) decode_deferred_activities(deferred_.activities);
+  }
+  void decode_deferred_customers(std::size_t max_records) const;
+  void decode_deferred_activities(std::size_t max_records) const;
+  void drop_deferred_if_done() const;
+  struct Deferred : DeferredRecords {
+    std::size_t next_customer = 0;
+    std::size_t activity_pos = 0;
+  };
+  // Mutable with the maps: decoding changes how the replica holds its records, not which.
   mutable Deferred deferred_;
 
   void touch(RecordKind kind, const Id& id);
 
-  std::unordered_map<Id, Customer> customers_;
+  mutable std::unordered_map<Id, Customer> customers_;     // see deferred_
   std::unordered_map<Id, Opportunity> opportunities_;
   mutable std::unordered_map<Id, Activity> activities_;   // see deferred_
   std::unordered_map<Id, Lead> leads_;

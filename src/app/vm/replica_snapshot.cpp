@@ -129,6 +129,14 @@ struct In {
 // enum values) at a fraction of the cost — no string or node is allocated.
 struct Skip {
   ByteReader& r;
+  // If set, a record's RecordMeta is read into it, not skipped: a deferred customer is listed by its
+  // id and update time. Reused record after record, its strings allocate only while they grow.
+  RecordMeta* meta = nullptr;
+  void operator()(RecordMeta& m) {
+    if (!meta) return fields(*this, m);
+    In in{r};
+    fields(in, *meta);
+  }
   void operator()(std::string&) { r.skip_text(); }
   void operator()(std::int64_t&) { r.u64(); }
   void operator()(int&) { r.u64(); }
@@ -150,12 +158,34 @@ struct Skip {
   template <class T> requires std::is_class_v<T> void operator()(T& t) { fields(*this, t); }
 };
 
-// LocalReplica::ActivityReader: one activity at `pos` of the bytes decode_snapshot handed over.
-bool read_one_activity(std::string_view bytes, std::size_t& pos, Activity& out) {
+// LocalReplica::CustomerReader / ActivityReader: one record at `pos` of the bytes decode_snapshot
+// handed over.
+template <class T>
+bool read_one(std::string_view bytes, std::size_t& pos, T& out) {
   ByteReader r(bytes, pos);
   In in{r};
   fields(in, out);
   pos = r.position();
+  return r.ok();
+}
+
+// The customers section checked and listed, not decoded (LocalReplica::defer): where each record
+// starts, where its id is, its update time — as offsets into `body`, whose start is the start of
+// the bytes the replica keeps.
+bool list_customers(ByteReader& r, std::string_view body, std::vector<LocalReplica::DeferredHead>& heads) {
+  const std::size_t n = r.count();
+  heads.reserve(n);
+  RecordMeta meta;
+  Skip skip{r, &meta};
+  Customer scratch;
+  for (std::size_t i = 0; i < n && r.ok(); ++i) {
+    const std::size_t at = r.position();
+    const std::string_view id = r.peek_text();   // RecordMeta::id, the first field written
+    fields(skip, scratch);
+    if (!r.ok()) break;
+    heads.push_back({static_cast<std::uint32_t>(at), static_cast<std::uint32_t>(id.data() - body.data()),
+                     static_cast<std::uint32_t>(id.size()), meta.updated_at});
+  }
   return r.ok();
 }
 
@@ -287,11 +317,13 @@ std::optional<DecodedSnapshot> decode_snapshot(std::string_view bytes, LocalRepl
   }
   if (!r.ok()) return std::nullopt;
   replica.begin_bulk_load();
-  read_kind<Customer>(r, replica, RecordKind::Customer);
+  // Customers and activities — the bulk of a replica — are checked here and decoded later
+  // (LocalReplica::defer): the customers list draws its first frame from the customers' ids and
+  // update times, and the rest decodes after it, a slice per idle tick (issue 5 cold start: most of
+  // the decode and of the memory a start touched before its first frame).
+  LocalReplica::DeferredRecords deferred;
+  list_customers(r, body, deferred.customers);
   read_kind<Opportunity>(r, replica, RecordKind::Opportunity);
-  // Activities — as many as customers or many more, and not needed to draw a list — are checked here
-  // and decoded later (LocalReplica::defer_activities): a third of the decode and of the memory a
-  // cold start touches before its first frame (issue 5).
   const std::size_t activity_count = r.count();
   const std::size_t activities_from = r.position();
   {
@@ -299,17 +331,19 @@ std::optional<DecodedSnapshot> decode_snapshot(std::string_view bytes, LocalRepl
     Activity scratch;
     for (std::size_t i = 0; i < activity_count && r.ok(); ++i) fields(skip, scratch);
   }
-  const std::size_t activities_to = r.position();
   read_kind<Lead>(r, replica, RecordKind::Lead);
   read_kind<Quote>(r, replica, RecordKind::Quote);
   read_kind<Invoice>(r, replica, RecordKind::Invoice);
   read_kind<Payment>(r, replica, RecordKind::Payment);
-  if (r.ok() && r.at_end() && activity_count > 0) {
-    if (owner && owner->data() == bytes.data())   // the whole snapshot, no copy: the section starts at activities_from
-      replica.defer_activities(std::move(*owner), activities_from, activity_count, &read_one_activity);
-    else
-      replica.defer_activities(std::string(body.substr(activities_from, activities_to - activities_from)), 0,
-                               activity_count, &read_one_activity);
+  if (r.ok() && r.at_end() && (activity_count > 0 || !deferred.customers.empty())) {
+    // The offsets count from the start of `body`, which is where `bytes` and `owner` start too.
+    if (owner && owner->data() == bytes.data()) deferred.bytes = std::move(*owner);   // no copy
+    else deferred.bytes = std::string(body);
+    deferred.read_customer = &read_one<Customer>;
+    deferred.activities_from = activities_from;
+    deferred.activities = activity_count;
+    deferred.read_activity = &read_one<Activity>;
+    replica.defer(std::move(deferred));
   }
   replica.end_bulk_load();
   if (!r.ok() || !r.at_end()) {

@@ -42,9 +42,9 @@ struct DecodedSnapshot {
 };
 
 // Checks the whole snapshot (checksum, then header), then clears `replica` and fills it. nullopt —
-// with `replica` left empty when it was touched — when the bytes can't be trusted. The activities
-// are checked but handed over undecoded (LocalReplica::defer_activities): the replica decodes them
-// when first read, or when the app is idle. `owner`, if given, is the string `bytes` views: the replica
+// with `replica` left empty when it was touched — when the bytes can't be trusted. The customers
+// and activities are checked but handed over undecoded (LocalReplica::defer): the replica decodes
+// them when first read, or when the app is idle. `owner`, if given, is the string `bytes` views: the replica
 // then takes it (moved, left empty) rather than copying the activities' bytes out of it.
 std::optional<DecodedSnapshot> decode_snapshot(std::string_view bytes, LocalReplica& replica, std::string* owner = nullptr);
 
