@@ -2,9 +2,10 @@
 // does between "the replica snapshot is in wasm memory" and "the customers list can draw" — decode
 // the snapshot into a LocalReplica (N customers + N activities, as bench/web_lib.js seeds), then the
 // customers list's first refresh and its first screen of rows; then what the app does after that
-// first frame: decode the customers and activities the load deferred (LocalReplica::defer). bench/web_cold_start.js measures the whole start in Chromium and
-// prints the same two phases from its marks; this one isolates them so a change can be judged
-// without the browser's noise (and run under callgrind for a repeatable count).
+// first frame: decode the customers and activities the load deferred (LocalReplica::defer).
+// bench/web_cold_start.js measures the whole start in Chromium and prints the same two phases from
+// its marks; this one isolates them so a change can be judged without the browser's noise (and run
+// under callgrind for a repeatable count).
 //   bench_app_cold_start_bench [n=50000] [runs=5]
 #include <algorithm>
 #include <cstdio>

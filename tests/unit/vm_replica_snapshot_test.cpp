@@ -3,6 +3,7 @@
 // another format — are refused (the caller then reads the JSON pages).
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstring>
 #include <limits>
 #include <map>
@@ -347,6 +348,11 @@ TEST_CASE("a snapshot's customers load deferred: listed by id and time, peeked f
   }
   CHECK(seen.size() == 40);
   CHECK(r.deferred_customers() == 40);   // listing and peeking decoded nothing
+  // Written in the customers list's order (most recently changed first, then by id): the list
+  // finds a cold start's order sorted already.
+  CHECK(std::is_sorted(heads.begin(), heads.end(), [](const auto& a, const auto& b) {
+    return a.updated_at != b.updated_at ? a.updated_at > b.updated_at : a.id < b.id;
+  }));
 
   SUBCASE("a hint that doesn't match the id decodes them all, as customer() does") {
     Customer scratch;

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <map>
 #include <type_traits>
+#include <vector>
 
 #include "app/vm/byte_codec.h"
 #include "core/enum_names.h"
@@ -204,7 +205,20 @@ template <class T>
 void write_kind(ByteWriter& w, const std::unordered_map<Id, T>& records) {
   Out out{w};
   w.u64(records.size());
-  for (const auto& [id, rec] : records) fields(out, const_cast<T&>(rec));  // Out only reads
+  if constexpr (std::is_same_v<T, Customer>) {
+    // In the customers list's order (most recently changed first, then by id): a cold start lists
+    // them in the order they load, and the list then finds its order already sorted.
+    std::vector<const Customer*> order;
+    order.reserve(records.size());
+    for (const auto& [id, c] : records) order.push_back(&c);
+    std::sort(order.begin(), order.end(), [](const Customer* a, const Customer* b) {
+      if (a->meta.updated_at != b->meta.updated_at) return a->meta.updated_at > b->meta.updated_at;
+      return a->meta.id < b->meta.id;
+    });
+    for (const Customer* c : order) fields(out, const_cast<Customer&>(*c));   // Out only reads
+  } else {
+    for (const auto& [id, rec] : records) fields(out, const_cast<T&>(rec));
+  }
 }
 
 // Up to `n` records of one kind. Not inlined, and called once per slice of records rather than once per
