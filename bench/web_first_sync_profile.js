@@ -80,7 +80,14 @@ async function main() {
         const m = (window.__fsMilestones = {});
         const t0 = performance.now() + 0;   // the click follows within a few ms
         m.armedAt = t0;
+        // When each frame was drawn (frameCount moves), to see what the frame spacing leaves.
+        const frameAt = (window.__fsFrameAt = []);
+        let lastCount = window.closeloop.frameCount;
         const id = setInterval(() => {
+          if (window.closeloop.frameCount !== lastCount) {
+            lastCount = window.closeloop.frameCount;
+            frameAt.push(performance.now() - t0);
+          }
           const st = window.closeloop.state();
           const f = window.closeloop.field ? window.closeloop.field() : null;
           const at = performance.now();
@@ -110,6 +117,8 @@ async function main() {
         console.log(`page transactions: ${idb.length}, first created ${rel(idb[0].created)}, last created ${rel(idb[idb.length - 1].created)}, ` +
                     `last completed ${rel(Math.max(...idb.map((e) => e.done)))} ms after the click; created→completed median ${lag[lag.length >> 1].toFixed(0)} ms, max ${lag[lag.length - 1].toFixed(0)} ms`);
       }
+      const frameAt = await page.evaluate(() => window.__fsFrameAt);
+      console.log('frames drawn at (ms after the click, ±2): ' + frameAt.map((x) => x.toFixed(0)).join(' '));
       console.log('milestones (ms after the click): ' + Object.entries(ms).filter(([k]) => k !== 'armedAt')
         .map(([k, v]) => `${k} ${(v - ms.armedAt).toFixed(0)}`).join(', '));
       const { profile: prof } = await cdp.send('Profiler.stop');

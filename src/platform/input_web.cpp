@@ -81,8 +81,12 @@ void touch_event(int type, float x, float y, double t) {
     const float dx = x - g_touch.last_x, dy = y - g_touch.last_y;
     if (g_touch.mode == TouchMode::Undecided &&
         std::hypot(x - g_touch.start_x, y - g_touch.start_y) > kTapSlopPx) {
-      ImGuiContext& g = *ImGui::GetCurrentContext();
-      ImGuiWindow* target = scrollable_ancestor(g.HoveredWindow);
+      // The window under where the finger went down, looked up now: HoveredWindow is only as fresh
+      // as the last frame, and a quick flick's first move can arrive before any frame saw the touch.
+      ImGuiWindow* under = nullptr;
+      ImGuiWindow* under_moving = nullptr;
+      ImGui::FindHoveredWindowEx(ImVec2(g_touch.start_x, g_touch.start_y), false, &under, &under_moving);
+      ImGuiWindow* target = scrollable_ancestor(under);
       g_touch.mode = TouchMode::Scroll;
       g_touch.scroll_window = target ? target->ID : 0;
     }

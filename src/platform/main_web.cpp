@@ -63,12 +63,31 @@ EM_JS(void, js_mark, (const char* name), { performance.mark(UTF8ToString(name));
 // Long enough for ImGui's hover delays and tooltip fades to finish before the loop pauses.
 constexpr double kAwakeAfterEventMs = 1000;
 
-// Issue 5: while a sync runs, every pulled page and IndexedDB commit wakes the loop, and each frame
-// (~40 ms on a software GPU, a few ms on a tablet) competes with the sync's own work on the main
-// thread. Frames nobody asked for with input are spaced this far apart then (a few per second keep
-// the progress moving); input, a resize or a navigation draws at once and at full rate for a while.
-constexpr double kBackgroundFrameMs = 250;
-double g_foreground_until = 0;   // input seen / UI event: full frame rate until then
+// Issue 5: while a sync runs (or the replica loads after sign-in), every pulled page and IndexedDB
+// commit wakes the loop, and each frame competes with the sync's own work: ~5 ms of the page's main
+// thread, and on a software GPU (SwiftShader, the benchmark's) ~70 ms of the GPU process — on two
+// cores that CPU comes out of the sync. Frames nobody asked for with input are spaced this far apart
+// then (two a second keep the progress moving); input, a resize or a navigation draws at once, and
+// at full rate for kForegroundWhileSyncingMs after it (ImGui's hover and active states settle in a
+// few frames; a drag, its inertia and IME composition keep full rate on their own). A first sync of
+// 100k records drew 39 frames at 250 ms spacing, 12-15 now; the GPU process's CPU 2.9 s -> 1.0-1.3 s.
+constexpr double kBackgroundFrameMs = 500;
+constexpr double kForegroundWhileSyncingMs = 300;
+double g_last_foreground_ms = -1e9;   // last input / UI event
+
+// While only background work runs the loop ticks on a timer, not on requestAnimationFrame: each
+// animation-frame request makes the compositor run a frame (a begin-frame in the GPU process) even
+// when the canvas did not change — with a software GPU that was most of its CPU during a first sync.
+// The timer is short, so a tick still follows each IndexedDB commit and pulled page closely; input
+// goes back to animation frames at once (wake_foreground).
+constexpr int kBackgroundTickMs = 33;
+bool g_ticks_on_timer = false;
+void tick_on_timer(bool on) {
+  if (on == g_ticks_on_timer) return;
+  g_ticks_on_timer = on;
+  if (on) emscripten_set_main_loop_timing(EM_TIMING_SETTIMEOUT, kBackgroundTickMs);
+  else emscripten_set_main_loop_timing(EM_TIMING_RAF, 1);
+}
 
 bool syncing() {
   const app::FieldApp* a = app::field_app();
@@ -78,6 +97,11 @@ bool syncing() {
   // last pages commit for a second or more, and full-rate frames (SwiftShader) starved those writes.
   return s.phase != app::SyncPhase::Idle || (s.first_sync && s.leader) || platform::indexeddb_writes_pending() > 0;
 }
+
+// Work the user waits on while nothing but a status line moves: reading the replica after sign-in
+// (the screens say "loading", ~0.5 s on a first sync's empty replica) and a sync.
+bool working_in_background() { return app::field_app_loading() || syncing(); }
+bool g_replica_ready_drawn = false;   // the last frame drew the screens over a loaded replica
 
 app::FrameFacts measure() {
   app::FrameFacts f;
@@ -143,6 +167,7 @@ void frame() {
   double tp[kFramePhases + 1] = {t0};
   const bool replica_in_memory = app::field_app() != nullptr;
   if (hold_first_frame(t0, replica_in_memory)) return;
+  g_replica_ready_drawn = replica_in_memory;
   g_in_frame = true;
   const app::FrameFacts facts = measure();
   tp[1] = now();
@@ -204,9 +229,14 @@ void decode_deferred_slice() {
 void loop_tick() {
   const double t = now();
   // ImGui events queued since the last frame = the user did something (input_web/text_web push them).
-  if (GImGui && GImGui->InputEventsQueue.Size > 0) g_foreground_until = t + kAwakeAfterEventMs;
-  const bool background_only = t > g_foreground_until && !input_busy() && !text_composing();
-  if (!(background_only && g_frames > 0 && t - g_last_frame_ms < kBackgroundFrameMs && syncing())) frame();
+  if (GImGui && GImGui->InputEventsQueue.Size > 0) g_last_foreground_ms = t;
+  const bool background_only = t > g_last_foreground_ms + kForegroundWhileSyncingMs && !input_busy() && !text_composing();
+  // The replica's arrival (the loading line gives way to the screens, a cold start's interactive
+  // frame) is drawn at once, never held back by the spacing.
+  const bool replica_arrived = (app::field_app() != nullptr) != g_replica_ready_drawn;
+  const bool paced = background_only && g_frames > 0 && working_in_background();
+  if (replica_arrived || !(paced && t - g_last_frame_ms < kBackgroundFrameMs)) frame();
+  tick_on_timer(paced);
   if (g_interactive_marked) {
     if (const app::FieldApp* a = app::field_app(); a && a->loaded) note_heap_in_use();   // heap_warmup.cpp
     decode_deferred_slice();
@@ -232,7 +262,8 @@ void wake() {
 }
 
 void wake_foreground() {
-  g_foreground_until = now() + kAwakeAfterEventMs;
+  g_last_foreground_ms = now();
+  tick_on_timer(false);
   wake();
 }
 
