@@ -404,6 +404,17 @@ TEST_CASE("records carries only the indexes its queries use") {
                                        "records_team_seq"});
 }
 
+// The same for the audit trail, written by every audited sync change and read by no query of the
+// server: migration 192 dropped audit_entity and audit_at, leaving the primary key only.
+TEST_CASE("audit_events carries no index beyond its primary key") {
+  TempDb t;
+  SqliteStore store(t.path, 1);
+  std::set<std::string> names;
+  auto st = store.db().prepare("SELECT name FROM pragma_index_list('audit_events')");
+  while (st.step()) names.insert(st.col_text(0));
+  CHECK(names == std::set<std::string>{"sqlite_autoindex_audit_events_1"});
+}
+
 // Exports, share views and the scheduler read records through load_record_bodies / load_records: a
 // team filter walks the type and tests the team (see extras_records.cpp); whatever the plan, the rows
 // are exactly the live ones of that type and scope, oldest first, and bad bodies are skipped.
