@@ -141,6 +141,14 @@ Db* SqliteStore::lease_reader() {
   return r;
 }
 
+void SqliteStore::open_readers() {
+  std::lock_guard lock(pool_mutex_);
+  while (static_cast<int>(readers_.size()) < max_readers_) {
+    readers_.push_back(std::make_unique<Db>(path_, Db::Access::ReadOnly));
+    idle_.push_back(readers_.back().get());
+  }
+}
+
 void SqliteStore::return_reader(Db* reader) {
   reader->quiesce();  // no statement or transaction may pin an old snapshot for the next lessee
   {

@@ -31,6 +31,10 @@ class SqliteStore final : public Store {
   SqliteStore(const std::string& path, Instant now, int readers = kDefaultReaders);
   ~SqliteStore() override;
   Db& db() { return db_; }
+  // Opens every connection of the read pool now. `serve` calls it before listening: opened on demand,
+  // the first burst of requests after a start (200 tablets reconnecting) queued behind each opening,
+  // which runs under the pool's lock — the pull p99 outliers right after a restart.
+  void open_readers();
 
   int schema_version() override;
   std::vector<Team> list_teams() override;
@@ -87,7 +91,7 @@ class SqliteStore final : public Store {
   bool seq_loaded_ = false;
   std::int64_t seq_ = 0;
 
-  // The read pool: opened lazily up to max_readers_.
+  // The read pool: opened lazily up to max_readers_, or all at once by open_readers().
   std::mutex pool_mutex_;
   std::condition_variable pool_cv_;
   std::vector<std::unique_ptr<Db>> readers_;

@@ -165,6 +165,17 @@ TEST_CASE("the server sequence increases and a rolled-back write gives its numbe
   CHECK(store.current_seq() == b);
 }
 
+// serve opens the read pool before listening (sqlite_store.h): the opened readers serve reads outside
+// the writer and see what was committed, also after the pool was opened.
+TEST_CASE("a read pool opened before the first request serves reads of committed writes") {
+  TempDb t;
+  SqliteStore store(t.path, 1, 3);
+  store.open_readers();
+  store.open_readers();  // a second call opens nothing more
+  const std::int64_t seq = store.transaction([&] { return store.next_seq(); });
+  for (int i = 0; i < 5; ++i) CHECK(store.read([&] { return store.current_seq(); }) == seq);
+}
+
 TEST_CASE("records_since returns only what the scope may see, in sequence order") {
   TempDb t;
   SqliteStore store(t.path, 1);
