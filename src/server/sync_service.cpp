@@ -307,7 +307,7 @@ SyncOutcome<sync::PushResponse> SyncService::push(const User& user, const sync::
     const Instant now = ctx_.now();
     auto resp = ctx_.store.transaction([&]() -> sync::PushResponse {
       Db& db = *ctx_.db;
-      const Settings settings = sync_settings(ctx_);
+      const std::shared_ptr<const Settings> settings = settings_.get(ctx_.store);  // decoded once per stored version
       StoreView view(ctx_.store, ctx_.db);
       const SyncRulesView rules(view, ctx_.store, db, user.id, req.client_id);  // R5/R33 checks a replica can't make
       sync::PushResponse out;
@@ -326,7 +326,7 @@ SyncOutcome<sync::PushResponse> SyncService::push(const User& user, const sync::
                                       "该操作来自不再支持的版本", "This mutation comes from an unsupported app version"}};
         } else {
           try {
-            applied = sync::apply_mutation(m, actor, rules, settings, now);
+            applied = sync::apply_mutation(m, actor, rules, *settings, now);
           } catch (const std::exception& e) {
             // A poison mutation must never block the outbox behind it (SYNC.md): reject and advance.
             applied.problems = {Problem{"internal_error", "", "服务器无法处理该操作", std::string("cannot apply: ") + e.what()}};
