@@ -6,17 +6,14 @@
 
 #include <algorithm>
 #include <limits>
-#include <map>
-#include <unordered_map>
 
 #include "core/codec.h"
 #include "core/settings.h"
 #include "server/catalog_scope.h"
-#include "server/customer_match_keys.h"
 #include "server/db.h"
 #include "server/ids.h"
-#include "server/json_parse.h"
 #include "server/json_text.h"
+#include "server/push_record_cache.h"
 #include "server/scope.h"
 #include "server/store.h"
 #include "server/sync_rules_view.h"
@@ -71,110 +68,6 @@ std::optional<std::string> b64url_decode(const std::string& in) {
 SyncError error(int status, std::string_view code, std::string message, Problems fields = {}) {
   return SyncError{status, std::string(code), std::move(message), std::move(fields)};
 }
-
-// RecordView over the store, used inside the push transaction (so it sees this push's own writes).
-// Every record a push reads or writes is kept, parsed, for the rest of the batch: a batch of 500 field
-// notes touches a handful of customers, and each note's scope check (check_link) would otherwise
-// fetch and re-parse the same customer JSON again. Entries are replaced by what the push writes, so
-// the cache never disagrees with the transaction's own view.
-class StoreView final : public sync::RecordView {
- public:
-  StoreView(Store& store, Db* db) : store_(store), db_(db) {}
-
-  std::optional<sync::StoredRecord> find(std::string_view type, const Id& id) const override {
-    return entry(type, id).record;
-  }
-  std::optional<sync::StoredRecord> find_meta(std::string_view type, const Id& id) const override {
-    const Entry& e = entry(type, id);
-    if (!e.record) return std::nullopt;
-    // Aggregate initialisation: `data` starts null instead of allocating the default empty object.
-    return sync::StoredRecord{e.record->type, e.record->id, e.record->owner_id, e.record->version, e.record->deleted, nullptr};
-  }
-
-  Id team_of(const Id& user_id) const override {
-    auto it = teams_.find(user_id);
-    if (it != teams_.end()) return it->second;
-    auto u = store_.find_user(user_id);
-    Id team = u ? u->user.team_id : Id();
-    teams_.emplace(user_id, team);
-    return team;
-  }
-
-  // Owner and team of a record as this push last saw it (apply_mutation reads every record it writes
-  // first), so the write path needs no second lookup.
-  std::optional<std::pair<Id, Id>> owner_and_team(const std::string& type, const Id& id) const {
-    const Entry& e = entry(type, id);
-    if (!e.record) return std::nullopt;
-    return std::pair<Id, Id>{e.record->owner_id, e.team};
-  }
-  void wrote(sync::StoredRecord&& w, const Id& team) {
-    set_key(w.type, w.id);
-    auto it = records_.find(key_);  // apply_mutation read it first: normally there
-    if (it != records_.end()) it->second = Entry{std::move(w), team};
-    else records_.emplace(key_, Entry{std::move(w), team});
-  }
-
-  // R5: whether a write of a customer leaves name, phone, contacts and code — the fields its match
-  // keys come from (customer_match_keys.h) — as they were in the record this push loaded: the store
-  // then keeps the keys it has. Most customer edits (address, tags, stage) do.
-  bool match_fields_unchanged(const sync::StoredRecord& w) const {
-    if (w.type != sync::kTypeCustomer || w.deleted) return false;
-    set_key(w.type, w.id);
-    auto it = records_.find(key_);
-    if (it == records_.end() || !it->second.record || it->second.record->deleted) return false;
-    const Json& before = it->second.record->data;
-    for (const char* field : {"name", "phone", "contacts", "code"}) {
-      auto a = before.find(field), b = w.data.find(field);
-      const bool in_a = a != before.end(), in_b = b != w.data.end();
-      if (in_a != in_b || (in_a && *a != *b)) return false;
-    }
-    return true;
-  }
-
-  std::optional<Id> customer_with_code(const std::string& code) const override {
-    if (!db_) return std::nullopt;
-    return server::customer_with_code(*db_, code);  // R5, customer_match_keys.h
-  }
-
- private:
-  struct Entry {
-    std::optional<sync::StoredRecord> record;  // nullopt: not in the database (yet)
-    Id team;
-  };
-  static std::string key(std::string_view type, const Id& id) {
-    std::string k;
-    k.reserve(type.size() + 1 + id.size());
-    k.append(type).push_back('\0');
-    k.append(id);
-    return k;
-  }
-  // key(type, id) into a buffer kept for look-ups (a push makes a few per mutation).
-  void set_key(std::string_view type, const Id& id) const {
-    key_.assign(type);
-    key_.push_back('\0');
-    key_.append(id);
-  }
-  const Entry& entry(std::string_view type, const Id& id) const {
-    set_key(type, id);
-    auto it = records_.find(key_);
-    if (it != records_.end()) return it->second;
-    Entry e;
-    if (auto row = store_.get_record(std::string(type), id)) {
-      Json data = parse_json_text(row->body);
-      if (data.is_discarded()) data = Json::object();
-      e.record = sync::StoredRecord{std::move(row->type), std::move(row->id), std::move(row->owner_id), row->version,
-                                    row->deleted, std::move(data)};
-      e.team = std::move(row->team_id);
-    }
-    return records_.emplace(key(type, id), std::move(e)).first->second;
-  }
-
-  Store& store_;
-  Db* db_;
-  mutable std::map<Id, Id> teams_;
-  mutable std::unordered_map<std::string, Entry> records_;
-  mutable std::string key_;
-};
 
 std::string region_of(const sync::StoredRecord& w) {
   if (w.type == sync::kTypeCustomer && w.data.contains("tags") && w.data["tags"].is_object()) {
@@ -308,7 +201,7 @@ SyncOutcome<sync::PushResponse> SyncService::push(const User& user, const sync::
     auto resp = ctx_.store.transaction([&]() -> sync::PushResponse {
       Db& db = *ctx_.db;
       const std::shared_ptr<const Settings> settings = settings_.get(ctx_.store);  // decoded once per stored version
-      StoreView view(ctx_.store, ctx_.db);
+      PushRecordCache view(ctx_.store, ctx_.db);
       const SyncRulesView rules(view, ctx_.store, db, user.id, req.client_id);  // R5/R33 checks a replica can't make
       sync::PushResponse out;
       std::int64_t last = read_last_mid(db, user.id, req.client_id);
