@@ -47,6 +47,10 @@ std::optional<sync::StoredRecord> PushRecordCache::find(std::string_view type, c
 }
 
 std::optional<sync::StoredRecord> PushRecordCache::find_meta(std::string_view type, const Id& id) const {
+  if (!assumed_.empty()) {
+    set_key(type, id);
+    if (key_ == assumed_ && records_.find(key_) == records_.end()) return std::nullopt;
+  }
   const Entry& e = entry(type, id);
   if (!e.record) return std::nullopt;
   return sync::StoredRecord{e.record->type, e.record->id, e.record->owner_id, e.record->version, e.record->deleted, nullptr};
@@ -92,6 +96,11 @@ bool PushRecordCache::match_fields_unchanged(const sync::StoredRecord& w) const 
     if (in_a != in_b || (in_a && *a != *b)) return false;
   }
   return true;
+}
+
+void PushRecordCache::assume_absent(std::string_view type, const Id& id) {
+  set_key(type, id);
+  assumed_ = key_;
 }
 
 }  // namespace cl::server

@@ -39,6 +39,13 @@ class PushRecordCache final : public sync::RecordView {
   // then keeps the keys it has. Most customer edits (address, tags, stage) do.
   bool match_fields_unchanged(const sync::StoredRecord& w) const;
 
+  // While set, find_meta answers "absent" for this one record without reading the database, unless
+  // the push already holds it. For the id a mutation creates: its insert's primary key decides instead
+  // (Store::insert_new_record), and when the id turns out taken the mutation runs again without the
+  // assumption (sync_service.cpp), so the answer is the one a look-up would have given.
+  void assume_absent(std::string_view type, const Id& id);
+  void stop_assuming() { assumed_.clear(); }
+
  private:
   struct Entry {
     std::optional<sync::StoredRecord> record;  // nullopt: not in the database (yet); data null until parsed
@@ -56,6 +63,7 @@ class PushRecordCache final : public sync::RecordView {
   mutable std::map<Id, Id> teams_;
   mutable std::unordered_map<std::string, Entry> records_;
   mutable std::string key_;
+  std::string assumed_;  // key of the record assumed absent, "" for none
 };
 
 }  // namespace cl::server

@@ -63,6 +63,7 @@ class SqliteStore final : public Store {
   std::int64_t current_seq() override;
   std::optional<RecordRow> get_record(const std::string& type, const Id& id) override;
   void put_record(const RecordRow& row) override;
+  bool insert_new_record(RecordRow& row) override;
   std::vector<RecordRow> records_since(const Scope& scope, std::int64_t after_seq, int limit) override;
   std::vector<RecordRow> records_of_type(const std::string& type, const Scope& scope) override;
   void append_audit(const AuditEvent& e) override;
@@ -80,6 +81,7 @@ class SqliteStore final : public Store {
   Db* lease_reader();                        // blocks while every reader is leased
   void return_reader(Db* reader);
   bool in_write_tx() const;                  // this thread holds the writer inside transaction()
+  void write_derived_rows(const RecordRow& r);  // customer match keys, catalog state
   friend struct ReadLease;
 
   std::string path_;

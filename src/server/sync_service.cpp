@@ -159,6 +159,28 @@ void audit(Store& store, const sync::Mutation& m, const sync::StoredRecord& w, c
   store.append_audit(e);
 }
 
+// The record a create mutation makes (its first write): the args object it comes in and its type.
+struct NewRecord {
+  std::string_view type;
+  Id id;
+};
+std::optional<NewRecord> new_record_of(const sync::Mutation& m) {
+  static const std::pair<std::string_view, std::pair<const char*, std::string_view>> kCreates[] = {
+      {sync::kActivityLog, {"activity", sync::kTypeActivity}},
+      {sync::kCustomerCreate, {"customer", sync::kTypeCustomer}},
+      {sync::kOpportunityCreate, {"opportunity", sync::kTypeOpportunity}},
+      {sync::kQuoteCreate, {"quote", sync::kTypeQuote}}};
+  for (const auto& [name, what] : kCreates) {
+    if (m.name != name) continue;
+    auto rec = m.args.find(what.first);
+    if (rec == m.args.end() || !rec->is_object()) return std::nullopt;
+    auto id = rec->find("id");
+    if (id == rec->end() || !id->is_string()) return std::nullopt;
+    return NewRecord{what.second, id->get<std::string>()};
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::string encode_cursor(std::int64_t seq) { return b64url("cl1:" + std::to_string(seq)); }
@@ -205,6 +227,58 @@ SyncOutcome<sync::PushResponse> SyncService::push(const User& user, const sync::
       const SyncRulesView rules(view, ctx_.store, db, user.id, req.client_id);  // R5/R33 checks a replica can't make
       sync::PushResponse out;
       std::int64_t last = read_last_mid(db, user.id, req.client_id);
+
+      auto apply = [&](const sync::Mutation& m) {
+        Result<sync::MutationOutcome> applied;
+        try {
+          applied = sync::apply_mutation(m, actor, rules, *settings, now);
+        } catch (const std::exception& e) {
+          // A poison mutation must never block the outbox behind it (SYNC.md): reject and advance.
+          applied.problems = {Problem{"internal_error", "", "服务器无法处理该操作", std::string("cannot apply: ") + e.what()}};
+        }
+        return applied;
+      };
+      // Stores an applied mutation's writes. With `fresh`, the first write must be that new record, and
+      // it is inserted only if its key is free: false = taken (or not the first write), nothing written.
+      auto write = [&](const sync::Mutation& m, sync::MutationOutcome& outcome, const NewRecord* fresh) -> bool {
+        if (fresh && (outcome.writes.empty() || outcome.writes[0].type != fresh->type || outcome.writes[0].id != fresh->id))
+          return false;
+        for (std::size_t i = 0; i < outcome.writes.size(); ++i) {
+          sync::StoredRecord& w = outcome.writes[i];
+          const bool insert_only = fresh && i == 0;
+          auto before = insert_only ? std::optional<std::pair<Id, Id>>() : view.owner_and_team(w.type, w.id);
+          // An unowned record (an unassigned lead) keeps its team: there is no owner to take one from.
+          const Id team = w.owner_id.empty() && before ? before->second : view.team_of(w.owner_id);
+          if (before && (before->first != w.owner_id || before->second != team)) {
+            // R33: the old owner and team must learn the record left their scope.
+            db.cached("INSERT INTO sync_scope_exits(seq, type, id, old_owner_id, old_team_id) VALUES (?, ?, ?, ?, ?)")
+                .bind_all(ctx_.store.next_seq(), w.type, w.id, before->first, before->second)
+                .run();
+          }
+          RecordRow row;
+          row.type = w.type;
+          row.id = w.id;
+          row.owner_id = w.owner_id;
+          row.team_id = team;
+          row.region = region_of(w);
+          row.version = w.version;
+          row.deleted = w.deleted;
+          row.body = json_text(w.data);  // = dump(-1, ' ', false, replace), without nlohmann's per-character writer
+          row.updated_at = now;
+          row.parsed = &w.data;
+          row.match_fields_unchanged = view.match_fields_unchanged(w);
+          if (insert_only) {
+            if (!ctx_.store.insert_new_record(row)) return false;  // the first write: nothing else written yet
+          } else {
+            row.seq = ctx_.store.next_seq();
+            ctx_.store.put_record(row);
+          }
+          if (m.name != sync::kActivityLog) audit(ctx_.store, m, w, user.id, now);
+          view.wrote(std::move(w), team);  // last use of w: the batch cache takes it without a deep copy
+        }
+        return true;
+      };
+
       for (const auto& m : req.mutations) {
         sync::PushResult r;
         r.mid = m.mid;
@@ -214,16 +288,21 @@ SyncOutcome<sync::PushResponse> SyncService::push(const User& user, const sync::
           continue;
         }
         Result<sync::MutationOutcome> applied;
+        bool written = false;
         if (!sync::schema_version_supported(m.schema_version)) {
           applied.problems = {Problem{std::string(sync::kErrSchemaUnsupported), "schema_version",
                                       "该操作来自不再支持的版本", "This mutation comes from an unsupported app version"}};
+        } else if (const auto fresh = new_record_of(m)) {
+          // The record a create makes is assumed new instead of looked up (most are: ids are minted on
+          // the device), and the insert's primary key checks it. A taken id, or any refusal, runs the
+          // rules again with the look-up, so the answer is always the one they give without the shortcut.
+          view.assume_absent(fresh->type, fresh->id);
+          applied = apply(m);
+          view.stop_assuming();
+          written = applied.ok() && write(m, applied.value, &*fresh);
+          if (!written) applied = apply(m);
         } else {
-          try {
-            applied = sync::apply_mutation(m, actor, rules, *settings, now);
-          } catch (const std::exception& e) {
-            // A poison mutation must never block the outbox behind it (SYNC.md): reject and advance.
-            applied.problems = {Problem{"internal_error", "", "服务器无法处理该操作", std::string("cannot apply: ") + e.what()}};
-          }
+          applied = apply(m);
         }
         if (!applied.ok()) {
           r.status = sync::PushStatus::Rejected;
@@ -233,33 +312,7 @@ SyncOutcome<sync::PushResponse> SyncService::push(const User& user, const sync::
                         problems_json(r.problems).dump(), now)
               .run();
         } else {
-          for (auto& w : applied.value.writes) {
-            auto before = view.owner_and_team(w.type, w.id);
-            // An unowned record (an unassigned lead) keeps its team: there is no owner to take one from.
-            const Id team = w.owner_id.empty() && before ? before->second : view.team_of(w.owner_id);
-            if (before && (before->first != w.owner_id || before->second != team)) {
-              // R33: the old owner and team must learn the record left their scope.
-              db.cached("INSERT INTO sync_scope_exits(seq, type, id, old_owner_id, old_team_id) VALUES (?, ?, ?, ?, ?)")
-                  .bind_all(ctx_.store.next_seq(), w.type, w.id, before->first, before->second)
-                  .run();
-            }
-            RecordRow row;
-            row.type = w.type;
-            row.id = w.id;
-            row.owner_id = w.owner_id;
-            row.team_id = team;
-            row.region = region_of(w);
-            row.seq = ctx_.store.next_seq();
-            row.version = w.version;
-            row.deleted = w.deleted;
-            row.body = json_text(w.data);  // = dump(-1, ' ', false, replace), without nlohmann's per-character writer
-            row.updated_at = now;
-            row.parsed = &w.data;
-            row.match_fields_unchanged = view.match_fields_unchanged(w);
-            ctx_.store.put_record(row);
-            if (m.name != sync::kActivityLog) audit(ctx_.store, m, w, user.id, now);
-            view.wrote(std::move(w), team);  // last use of w: the batch cache takes it without a deep copy
-          }
+          if (!written) write(m, applied.value, nullptr);
           for (const auto& c : applied.value.conflicts)
             db.cached("INSERT INTO sync_conflicts(user_id, client_id, mid, body, at) VALUES (?, ?, ?, ?, ?)")
                 .bind_all(user.id, req.client_id, m.mid, sync::to_json(c).dump(), now)
