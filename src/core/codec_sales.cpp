@@ -1,6 +1,7 @@
 // Codecs: leads, customers, opportunities with their stage history and evidence, activities.
 #include "core/codec.h"
 #include "core/codec_reader.h"
+#include "core/version.h"
 
 namespace cl {
 using namespace codec;
@@ -38,24 +39,31 @@ json to_json_value(const OwnerChange& o) {
   return {{"from_owner", o.from_owner}, {"to_owner", o.to_owner}, {"at", o.at}, {"by", o.by}, {"reason", o.reason}};
 }
 
+// Keys in sorted order (SortedObject): the meta fields and schema_version are interleaved where they
+// sort, not written by put_meta / put_schema_version.
 json to_json_value(const Customer& c) {
-  json j = json::object();
-  put_meta(j, c.meta);
-  j["code"] = c.code;
-  j["name"] = c.name;
-  j["decision_maker"] = c.decision_maker;
-  j["decision_maker_title"] = c.decision_maker_title;
-  j["phone"] = c.phone;
-  j["main_business"] = c.main_business;
-  j["address"] = c.address;
-  j["contacts"] = encode_list(c.contacts);
-  j["tags"] = c.tags;
-  j["custom"] = c.custom;
-  j["contact_authorised"] = c.contact_authorised;
-  j["source_lead_id"] = c.source_lead_id;
-  j["owner_history"] = encode_list(c.owner_history);
-  put_schema_version(j);
-  return j;
+  SortedObject o;
+  o.put("address", c.address)
+      .put("code", c.code)
+      .put("contact_authorised", c.contact_authorised)
+      .put("contacts", encode_list(c.contacts))
+      .put("created_at", c.meta.created_at)
+      .put("custom", c.custom)
+      .put("decision_maker", c.decision_maker)
+      .put("decision_maker_title", c.decision_maker_title)
+      .put("deleted", c.meta.deleted)
+      .put("id", c.meta.id)
+      .put("main_business", c.main_business)
+      .put("name", c.name)
+      .put("owner_history", encode_list(c.owner_history))
+      .put("owner_id", c.meta.owner_id)
+      .put("phone", c.phone)
+      .put("schema_version", kSchemaVersion)
+      .put("source_lead_id", c.source_lead_id)
+      .put("tags", c.tags)
+      .put("updated_at", c.meta.updated_at)
+      .put("version", c.meta.version);
+  return o.take();
 }
 
 json to_json_value(const EvidenceRef& e) {
@@ -92,18 +100,23 @@ json to_json_value(const Opportunity& o) {
   return j;
 }
 
-json to_json_value(const Activity& a) {
-  json j = json::object();
-  put_meta(j, a.meta);
-  j["kind"] = std::string(enum_name(a.kind));
-  j["at"] = a.at;
-  j["customer_id"] = a.customer_id;
-  j["opportunity_id"] = a.opportunity_id;
-  j["lead_id"] = a.lead_id;
-  j["summary"] = a.summary;
-  j["outcome"] = a.outcome;
-  put_schema_version(j);
-  return j;
+json to_json_value(const Activity& a) {  // keys in sorted order, as the customer's
+  SortedObject o;
+  o.put("at", a.at)
+      .put("created_at", a.meta.created_at)
+      .put("customer_id", a.customer_id)
+      .put("deleted", a.meta.deleted)
+      .put("id", a.meta.id)
+      .put("kind", std::string(enum_name(a.kind)))
+      .put("lead_id", a.lead_id)
+      .put("opportunity_id", a.opportunity_id)
+      .put("outcome", a.outcome)
+      .put("owner_id", a.meta.owner_id)
+      .put("schema_version", kSchemaVersion)
+      .put("summary", a.summary)
+      .put("updated_at", a.meta.updated_at)
+      .put("version", a.meta.version);
+  return o.take();
 }
 
 namespace codec {

@@ -49,6 +49,8 @@ int run_serve(const Config& cfg) {
     seeded = true;
   }
 
+  store.open_readers();  // before the first request, not under the pool lock while requests wait
+
   auto app = make_http_app(ctx);
   if (!app->server.bind_to_port(cfg.host, cfg.port)) {
     std::fprintf(stderr, "error: cannot listen on %s:%d (port in use? try --port or CLOSELOOP_PORT)\n",

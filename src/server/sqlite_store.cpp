@@ -141,6 +141,14 @@ Db* SqliteStore::lease_reader() {
   return r;
 }
 
+void SqliteStore::open_readers() {
+  std::lock_guard lock(pool_mutex_);
+  while (static_cast<int>(readers_.size()) < max_readers_) {
+    readers_.push_back(std::make_unique<Db>(path_, Db::Access::ReadOnly));
+    idle_.push_back(readers_.back().get());
+  }
+}
+
 void SqliteStore::return_reader(Db* reader) {
   reader->quiesce();  // no statement or transaction may pin an old snapshot for the next lessee
   {
@@ -573,32 +581,74 @@ std::optional<RecordRow> SqliteStore::get_record(const std::string& type, const 
   });
 }
 
+// The columns every record write stores; the conflict clause is the caller's.
+#define CL_RECORD_INSERT                                                                          \
+  "INSERT INTO records(type, id, owner_id, team_id, region, seq, version, deleted, body, updated_at) " \
+  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(type, id) "
+
+namespace {
+// The row outlives run() and the next use resets the statement: no copies of the texts.
+void bind_record(Stmt& st, const RecordRow& r) {
+  st.bind_static(1, r.type).bind_static(2, r.id).bind_static(3, r.owner_id).bind_static(4, r.team_id)
+      .bind_static(5, r.region).bind(6, r.seq).bind(7, r.version).bind(8, r.deleted).bind_static(9, r.body)
+      .bind(10, r.updated_at);
+}
+}  // namespace
+
+// Customers and catalog rows carry derived rows (match keys, catalog_state) that must change with the
+// record, in the same transaction.
+void SqliteStore::write_derived_rows(const RecordRow& r) {
+  if (r.type == "customer" && !r.match_fields_unchanged) write_customer_match_keys(db_, r.id, r.deleted, r.body, r.parsed);  // R5
+  if (is_shared_catalog_type(r.type)) note_catalog_write(db_, r.seq);                          // catalog_scope.h
+}
+
 void SqliteStore::put_record(const RecordRow& r) {
   return writing([&]() {
-    // Customers and catalog rows carry derived rows (match keys, catalog_state) that must change with
-    // the record; a caller outside a transaction gets one savepoint around the lot.
+    // A caller outside a transaction gets one savepoint around the record and its derived rows.
     const bool derived = r.type == "customer" || is_shared_catalog_type(r.type);
     const bool own_savepoint = derived && !db_.in_transaction();
     if (own_savepoint) db_.exec("SAVEPOINT put_record");
     try {
-      db_.cached(
-             "INSERT INTO records(type, id, owner_id, team_id, region, seq, version, deleted, body, updated_at) "
-             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(type, id) DO UPDATE SET "
-             "owner_id = excluded.owner_id, team_id = excluded.team_id, region = excluded.region, "
-             "seq = excluded.seq, version = excluded.version, deleted = excluded.deleted, body = excluded.body, "
-             "updated_at = excluded.updated_at")
-          // The row outlives run() and the next use resets the statement: no copies of the texts.
-          .bind_static(1, r.type).bind_static(2, r.id).bind_static(3, r.owner_id).bind_static(4, r.team_id)
-          .bind_static(5, r.region).bind(6, r.seq).bind(7, r.version).bind(8, r.deleted).bind_static(9, r.body)
-          .bind(10, r.updated_at)
-          .run();
-      if (r.type == "customer" && !r.match_fields_unchanged) write_customer_match_keys(db_, r.id, r.deleted, r.body, r.parsed);  // R5
-      if (is_shared_catalog_type(r.type)) note_catalog_write(db_, r.seq);                          // catalog_scope.h
+      auto& st = db_.cached(CL_RECORD_INSERT
+                            "DO UPDATE SET "
+                            "owner_id = excluded.owner_id, team_id = excluded.team_id, region = excluded.region, "
+                            "seq = excluded.seq, version = excluded.version, deleted = excluded.deleted, body = excluded.body, "
+                            "updated_at = excluded.updated_at");
+      bind_record(st, r);
+      st.run();
+      write_derived_rows(r);
     } catch (...) {
       if (own_savepoint) db_.exec("ROLLBACK TO put_record; RELEASE put_record");
       throw;
     }
     if (own_savepoint) db_.exec("RELEASE put_record");
+  });
+}
+
+bool SqliteStore::insert_new_record(RecordRow& r) {
+  return writing([&]() -> bool {
+    // Inside store.transaction the seq counter is this transaction's, in memory (next_seq), and a seq
+    // that found the key taken is handed back. Outside, next_seq is a statement of its own: a savepoint
+    // takes it back with the insert.
+    const bool own_savepoint = depth_ == 0;
+    if (own_savepoint) db_.exec("SAVEPOINT insert_new_record");
+    try {
+      r.seq = next_seq();
+      auto& st = db_.cached(CL_RECORD_INSERT "DO NOTHING");
+      bind_record(st, r);
+      st.run();
+      if (db_.changes() == 0) {  // (type, id) is taken: nothing was written
+        if (own_savepoint) db_.exec("ROLLBACK TO insert_new_record; RELEASE insert_new_record");
+        else --seq_;
+        return false;
+      }
+      write_derived_rows(r);
+    } catch (...) {
+      if (own_savepoint) db_.exec("ROLLBACK TO insert_new_record; RELEASE insert_new_record");
+      throw;
+    }
+    if (own_savepoint) db_.exec("RELEASE insert_new_record");
+    return true;
   });
 }
 

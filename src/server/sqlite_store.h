@@ -31,6 +31,10 @@ class SqliteStore final : public Store {
   SqliteStore(const std::string& path, Instant now, int readers = kDefaultReaders);
   ~SqliteStore() override;
   Db& db() { return db_; }
+  // Opens every connection of the read pool now. `serve` calls it before listening: opened on demand,
+  // the first burst of requests after a start (200 tablets reconnecting) queued behind each opening,
+  // which runs under the pool's lock — the pull p99 outliers right after a restart.
+  void open_readers();
 
   int schema_version() override;
   std::vector<Team> list_teams() override;
@@ -59,6 +63,7 @@ class SqliteStore final : public Store {
   std::int64_t current_seq() override;
   std::optional<RecordRow> get_record(const std::string& type, const Id& id) override;
   void put_record(const RecordRow& row) override;
+  bool insert_new_record(RecordRow& row) override;
   std::vector<RecordRow> records_since(const Scope& scope, std::int64_t after_seq, int limit) override;
   std::vector<RecordRow> records_of_type(const std::string& type, const Scope& scope) override;
   void append_audit(const AuditEvent& e) override;
@@ -76,6 +81,7 @@ class SqliteStore final : public Store {
   Db* lease_reader();                        // blocks while every reader is leased
   void return_reader(Db* reader);
   bool in_write_tx() const;                  // this thread holds the writer inside transaction()
+  void write_derived_rows(const RecordRow& r);  // customer match keys, catalog state
   friend struct ReadLease;
 
   std::string path_;
@@ -87,7 +93,7 @@ class SqliteStore final : public Store {
   bool seq_loaded_ = false;
   std::int64_t seq_ = 0;
 
-  // The read pool: opened lazily up to max_readers_.
+  // The read pool: opened lazily up to max_readers_, or all at once by open_readers().
   std::mutex pool_mutex_;
   std::condition_variable pool_cv_;
   std::vector<std::unique_ptr<Db>> readers_;

@@ -122,6 +122,10 @@ class Store {
   virtual std::int64_t current_seq() = 0;
   virtual std::optional<RecordRow> get_record(const std::string& type, const Id& id) = 0;
   virtual void put_record(const RecordRow& row) = 0;                    // upsert by (type, id)
+  // Inserts a record whose (type, id) is not taken, giving it the next seq (row.seq is set). False when
+  // the key is taken: then nothing is written and no seq is used. A sync push creates records with it
+  // instead of looking each new id up first (sync_service.cpp).
+  virtual bool insert_new_record(RecordRow& row) = 0;
   virtual std::vector<RecordRow> records_since(const Scope& scope, std::int64_t after_seq, int limit) = 0;
   virtual std::vector<RecordRow> records_of_type(const std::string& type, const Scope& scope) = 0;
 

@@ -6,17 +6,14 @@
 
 #include <algorithm>
 #include <limits>
-#include <map>
-#include <unordered_map>
 
 #include "core/codec.h"
 #include "core/settings.h"
 #include "server/catalog_scope.h"
-#include "server/customer_match_keys.h"
 #include "server/db.h"
 #include "server/ids.h"
-#include "server/json_parse.h"
 #include "server/json_text.h"
+#include "server/push_record_cache.h"
 #include "server/scope.h"
 #include "server/store.h"
 #include "server/sync_rules_view.h"
@@ -71,110 +68,6 @@ std::optional<std::string> b64url_decode(const std::string& in) {
 SyncError error(int status, std::string_view code, std::string message, Problems fields = {}) {
   return SyncError{status, std::string(code), std::move(message), std::move(fields)};
 }
-
-// RecordView over the store, used inside the push transaction (so it sees this push's own writes).
-// Every record a push reads or writes is kept, parsed, for the rest of the batch: a batch of 500 field
-// notes touches a handful of customers, and each note's scope check (check_link) would otherwise
-// fetch and re-parse the same customer JSON again. Entries are replaced by what the push writes, so
-// the cache never disagrees with the transaction's own view.
-class StoreView final : public sync::RecordView {
- public:
-  StoreView(Store& store, Db* db) : store_(store), db_(db) {}
-
-  std::optional<sync::StoredRecord> find(std::string_view type, const Id& id) const override {
-    return entry(type, id).record;
-  }
-  std::optional<sync::StoredRecord> find_meta(std::string_view type, const Id& id) const override {
-    const Entry& e = entry(type, id);
-    if (!e.record) return std::nullopt;
-    // Aggregate initialisation: `data` starts null instead of allocating the default empty object.
-    return sync::StoredRecord{e.record->type, e.record->id, e.record->owner_id, e.record->version, e.record->deleted, nullptr};
-  }
-
-  Id team_of(const Id& user_id) const override {
-    auto it = teams_.find(user_id);
-    if (it != teams_.end()) return it->second;
-    auto u = store_.find_user(user_id);
-    Id team = u ? u->user.team_id : Id();
-    teams_.emplace(user_id, team);
-    return team;
-  }
-
-  // Owner and team of a record as this push last saw it (apply_mutation reads every record it writes
-  // first), so the write path needs no second lookup.
-  std::optional<std::pair<Id, Id>> owner_and_team(const std::string& type, const Id& id) const {
-    const Entry& e = entry(type, id);
-    if (!e.record) return std::nullopt;
-    return std::pair<Id, Id>{e.record->owner_id, e.team};
-  }
-  void wrote(sync::StoredRecord&& w, const Id& team) {
-    set_key(w.type, w.id);
-    auto it = records_.find(key_);  // apply_mutation read it first: normally there
-    if (it != records_.end()) it->second = Entry{std::move(w), team};
-    else records_.emplace(key_, Entry{std::move(w), team});
-  }
-
-  // R5: whether a write of a customer leaves name, phone, contacts and code — the fields its match
-  // keys come from (customer_match_keys.h) — as they were in the record this push loaded: the store
-  // then keeps the keys it has. Most customer edits (address, tags, stage) do.
-  bool match_fields_unchanged(const sync::StoredRecord& w) const {
-    if (w.type != sync::kTypeCustomer || w.deleted) return false;
-    set_key(w.type, w.id);
-    auto it = records_.find(key_);
-    if (it == records_.end() || !it->second.record || it->second.record->deleted) return false;
-    const Json& before = it->second.record->data;
-    for (const char* field : {"name", "phone", "contacts", "code"}) {
-      auto a = before.find(field), b = w.data.find(field);
-      const bool in_a = a != before.end(), in_b = b != w.data.end();
-      if (in_a != in_b || (in_a && *a != *b)) return false;
-    }
-    return true;
-  }
-
-  std::optional<Id> customer_with_code(const std::string& code) const override {
-    if (!db_) return std::nullopt;
-    return server::customer_with_code(*db_, code);  // R5, customer_match_keys.h
-  }
-
- private:
-  struct Entry {
-    std::optional<sync::StoredRecord> record;  // nullopt: not in the database (yet)
-    Id team;
-  };
-  static std::string key(std::string_view type, const Id& id) {
-    std::string k;
-    k.reserve(type.size() + 1 + id.size());
-    k.append(type).push_back('\0');
-    k.append(id);
-    return k;
-  }
-  // key(type, id) into a buffer kept for look-ups (a push makes a few per mutation).
-  void set_key(std::string_view type, const Id& id) const {
-    key_.assign(type);
-    key_.push_back('\0');
-    key_.append(id);
-  }
-  const Entry& entry(std::string_view type, const Id& id) const {
-    set_key(type, id);
-    auto it = records_.find(key_);
-    if (it != records_.end()) return it->second;
-    Entry e;
-    if (auto row = store_.get_record(std::string(type), id)) {
-      Json data = parse_json_text(row->body);
-      if (data.is_discarded()) data = Json::object();
-      e.record = sync::StoredRecord{std::move(row->type), std::move(row->id), std::move(row->owner_id), row->version,
-                                    row->deleted, std::move(data)};
-      e.team = std::move(row->team_id);
-    }
-    return records_.emplace(key(type, id), std::move(e)).first->second;
-  }
-
-  Store& store_;
-  Db* db_;
-  mutable std::map<Id, Id> teams_;
-  mutable std::unordered_map<std::string, Entry> records_;
-  mutable std::string key_;
-};
 
 std::string region_of(const sync::StoredRecord& w) {
   if (w.type == sync::kTypeCustomer && w.data.contains("tags") && w.data["tags"].is_object()) {
@@ -266,6 +159,28 @@ void audit(Store& store, const sync::Mutation& m, const sync::StoredRecord& w, c
   store.append_audit(e);
 }
 
+// The record a create mutation makes (its first write): the args object it comes in and its type.
+struct NewRecord {
+  std::string_view type;
+  Id id;
+};
+std::optional<NewRecord> new_record_of(const sync::Mutation& m) {
+  static const std::pair<std::string_view, std::pair<const char*, std::string_view>> kCreates[] = {
+      {sync::kActivityLog, {"activity", sync::kTypeActivity}},
+      {sync::kCustomerCreate, {"customer", sync::kTypeCustomer}},
+      {sync::kOpportunityCreate, {"opportunity", sync::kTypeOpportunity}},
+      {sync::kQuoteCreate, {"quote", sync::kTypeQuote}}};
+  for (const auto& [name, what] : kCreates) {
+    if (m.name != name) continue;
+    auto rec = m.args.find(what.first);
+    if (rec == m.args.end() || !rec->is_object()) return std::nullopt;
+    auto id = rec->find("id");
+    if (id == rec->end() || !id->is_string()) return std::nullopt;
+    return NewRecord{what.second, id->get<std::string>()};
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::string encode_cursor(std::int64_t seq) { return b64url("cl1:" + std::to_string(seq)); }
@@ -307,11 +222,63 @@ SyncOutcome<sync::PushResponse> SyncService::push(const User& user, const sync::
     const Instant now = ctx_.now();
     auto resp = ctx_.store.transaction([&]() -> sync::PushResponse {
       Db& db = *ctx_.db;
-      const Settings settings = sync_settings(ctx_);
-      StoreView view(ctx_.store, ctx_.db);
+      const std::shared_ptr<const Settings> settings = settings_.get(ctx_.store);  // decoded once per stored version
+      PushRecordCache view(ctx_.store, ctx_.db);
       const SyncRulesView rules(view, ctx_.store, db, user.id, req.client_id);  // R5/R33 checks a replica can't make
       sync::PushResponse out;
       std::int64_t last = read_last_mid(db, user.id, req.client_id);
+
+      auto apply = [&](const sync::Mutation& m) {
+        Result<sync::MutationOutcome> applied;
+        try {
+          applied = sync::apply_mutation(m, actor, rules, *settings, now);
+        } catch (const std::exception& e) {
+          // A poison mutation must never block the outbox behind it (SYNC.md): reject and advance.
+          applied.problems = {Problem{"internal_error", "", "服务器无法处理该操作", std::string("cannot apply: ") + e.what()}};
+        }
+        return applied;
+      };
+      // Stores an applied mutation's writes. With `fresh`, the first write must be that new record, and
+      // it is inserted only if its key is free: false = taken (or not the first write), nothing written.
+      auto write = [&](const sync::Mutation& m, sync::MutationOutcome& outcome, const NewRecord* fresh) -> bool {
+        if (fresh && (outcome.writes.empty() || outcome.writes[0].type != fresh->type || outcome.writes[0].id != fresh->id))
+          return false;
+        for (std::size_t i = 0; i < outcome.writes.size(); ++i) {
+          sync::StoredRecord& w = outcome.writes[i];
+          const bool insert_only = fresh && i == 0;
+          auto before = insert_only ? std::optional<std::pair<Id, Id>>() : view.owner_and_team(w.type, w.id);
+          // An unowned record (an unassigned lead) keeps its team: there is no owner to take one from.
+          const Id team = w.owner_id.empty() && before ? before->second : view.team_of(w.owner_id);
+          if (before && (before->first != w.owner_id || before->second != team)) {
+            // R33: the old owner and team must learn the record left their scope.
+            db.cached("INSERT INTO sync_scope_exits(seq, type, id, old_owner_id, old_team_id) VALUES (?, ?, ?, ?, ?)")
+                .bind_all(ctx_.store.next_seq(), w.type, w.id, before->first, before->second)
+                .run();
+          }
+          RecordRow row;
+          row.type = w.type;
+          row.id = w.id;
+          row.owner_id = w.owner_id;
+          row.team_id = team;
+          row.region = region_of(w);
+          row.version = w.version;
+          row.deleted = w.deleted;
+          row.body = json_text(w.data);  // = dump(-1, ' ', false, replace), without nlohmann's per-character writer
+          row.updated_at = now;
+          row.parsed = &w.data;
+          row.match_fields_unchanged = view.match_fields_unchanged(w);
+          if (insert_only) {
+            if (!ctx_.store.insert_new_record(row)) return false;  // the first write: nothing else written yet
+          } else {
+            row.seq = ctx_.store.next_seq();
+            ctx_.store.put_record(row);
+          }
+          if (m.name != sync::kActivityLog) audit(ctx_.store, m, w, user.id, now);
+          view.wrote(std::move(w), team);  // last use of w: the batch cache takes it without a deep copy
+        }
+        return true;
+      };
+
       for (const auto& m : req.mutations) {
         sync::PushResult r;
         r.mid = m.mid;
@@ -321,16 +288,21 @@ SyncOutcome<sync::PushResponse> SyncService::push(const User& user, const sync::
           continue;
         }
         Result<sync::MutationOutcome> applied;
+        bool written = false;
         if (!sync::schema_version_supported(m.schema_version)) {
           applied.problems = {Problem{std::string(sync::kErrSchemaUnsupported), "schema_version",
                                       "该操作来自不再支持的版本", "This mutation comes from an unsupported app version"}};
+        } else if (const auto fresh = new_record_of(m)) {
+          // The record a create makes is assumed new instead of looked up (most are: ids are minted on
+          // the device), and the insert's primary key checks it. A taken id, or any refusal, runs the
+          // rules again with the look-up, so the answer is always the one they give without the shortcut.
+          view.assume_absent(fresh->type, fresh->id);
+          applied = apply(m);
+          view.stop_assuming();
+          written = applied.ok() && write(m, applied.value, &*fresh);
+          if (!written) applied = apply(m);
         } else {
-          try {
-            applied = sync::apply_mutation(m, actor, rules, settings, now);
-          } catch (const std::exception& e) {
-            // A poison mutation must never block the outbox behind it (SYNC.md): reject and advance.
-            applied.problems = {Problem{"internal_error", "", "服务器无法处理该操作", std::string("cannot apply: ") + e.what()}};
-          }
+          applied = apply(m);
         }
         if (!applied.ok()) {
           r.status = sync::PushStatus::Rejected;
@@ -340,33 +312,7 @@ SyncOutcome<sync::PushResponse> SyncService::push(const User& user, const sync::
                         problems_json(r.problems).dump(), now)
               .run();
         } else {
-          for (auto& w : applied.value.writes) {
-            auto before = view.owner_and_team(w.type, w.id);
-            // An unowned record (an unassigned lead) keeps its team: there is no owner to take one from.
-            const Id team = w.owner_id.empty() && before ? before->second : view.team_of(w.owner_id);
-            if (before && (before->first != w.owner_id || before->second != team)) {
-              // R33: the old owner and team must learn the record left their scope.
-              db.cached("INSERT INTO sync_scope_exits(seq, type, id, old_owner_id, old_team_id) VALUES (?, ?, ?, ?, ?)")
-                  .bind_all(ctx_.store.next_seq(), w.type, w.id, before->first, before->second)
-                  .run();
-            }
-            RecordRow row;
-            row.type = w.type;
-            row.id = w.id;
-            row.owner_id = w.owner_id;
-            row.team_id = team;
-            row.region = region_of(w);
-            row.seq = ctx_.store.next_seq();
-            row.version = w.version;
-            row.deleted = w.deleted;
-            row.body = json_text(w.data);  // = dump(-1, ' ', false, replace), without nlohmann's per-character writer
-            row.updated_at = now;
-            row.parsed = &w.data;
-            row.match_fields_unchanged = view.match_fields_unchanged(w);
-            ctx_.store.put_record(row);
-            if (m.name != sync::kActivityLog) audit(ctx_.store, m, w, user.id, now);
-            view.wrote(std::move(w), team);  // last use of w: the batch cache takes it without a deep copy
-          }
+          if (!written) write(m, applied.value, nullptr);
           for (const auto& c : applied.value.conflicts)
             db.cached("INSERT INTO sync_conflicts(user_id, client_id, mid, body, at) VALUES (?, ?, ?, ?, ?)")
                 .bind_all(user.id, req.client_id, m.mid, sync::to_json(c).dump(), now)

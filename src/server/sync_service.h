@@ -13,6 +13,7 @@
 #include "core/problem.h"
 #include "server/catalog_scope.h"
 #include "server/context.h"
+#include "server/settings_cache.h"
 #include "sync/wire.h"
 
 namespace cl::server {
@@ -65,6 +66,7 @@ class SyncService {
  private:
   ServerContext& ctx_;
   CatalogCache catalog_;
+  SettingsCache settings_;
 };
 
 // The pipeline settings the sync rules use (R4 required fields/tags, R9 stages, R10 evidence kinds):

@@ -19,44 +19,47 @@ class JsonReader {
     if (!j_.is_object()) fail("", "not_an_object", "应为对象", "must be a JSON object");
   }
 
-  bool has(std::string_view key) const { return j_.is_object() && j_.contains(key) && !j_.at(key).is_null(); }
+  bool has(std::string_view key) const { return find(key) != nullptr; }
 
+  // Each reader looks its key up once (find), not three times (contains, then at for the null check,
+  // then at for the value): a push decodes every mutation's envelope with these.
   std::string str(std::string_view key, bool required = true, std::string fallback = {}) {
-    if (!has(key)) { if (required) missing(key); return fallback; }
-    const auto& v = j_.at(key);
-    if (!v.is_string()) { wrong(key, "string"); return fallback; }
-    return v.get<std::string>();
+    const nlohmann::json* v = find(key);
+    if (!v) { if (required) missing(key); return fallback; }
+    if (!v->is_string()) { wrong(key, "string"); return fallback; }
+    return v->get<std::string>();
   }
   std::int64_t i64(std::string_view key, bool required = true, std::int64_t fallback = 0) {
-    if (!has(key)) { if (required) missing(key); return fallback; }
-    const auto& v = j_.at(key);
-    if (!v.is_number_integer()) { wrong(key, "integer"); return fallback; }
-    return v.get<std::int64_t>();
+    const nlohmann::json* v = find(key);
+    if (!v) { if (required) missing(key); return fallback; }
+    if (!v->is_number_integer()) { wrong(key, "integer"); return fallback; }
+    return v->get<std::int64_t>();
   }
   bool boolean(std::string_view key, bool required = true, bool fallback = false) {
-    if (!has(key)) { if (required) missing(key); return fallback; }
-    const auto& v = j_.at(key);
-    if (!v.is_boolean()) { wrong(key, "boolean"); return fallback; }
-    return v.get<bool>();
+    const nlohmann::json* v = find(key);
+    if (!v) { if (required) missing(key); return fallback; }
+    if (!v->is_boolean()) { wrong(key, "boolean"); return fallback; }
+    return v->get<bool>();
   }
   // An array (possibly empty); a missing optional array reads as empty.
   const nlohmann::json& array(std::string_view key, bool required = true) {
     static const nlohmann::json kEmpty = nlohmann::json::array();
-    if (!has(key)) { if (required) missing(key); return kEmpty; }
-    const auto& v = j_.at(key);
-    if (!v.is_array()) { wrong(key, "array"); return kEmpty; }
-    return v;
+    const nlohmann::json* v = find(key);
+    if (!v) { if (required) missing(key); return kEmpty; }
+    if (!v->is_array()) { wrong(key, "array"); return kEmpty; }
+    return *v;
   }
   const nlohmann::json& object(std::string_view key, bool required = true) {
     static const nlohmann::json kEmpty = nlohmann::json::object();
-    if (!has(key)) { if (required) missing(key); return kEmpty; }
-    const auto& v = j_.at(key);
-    if (!v.is_object()) { wrong(key, "object"); return kEmpty; }
-    return v;
+    const nlohmann::json* v = find(key);
+    if (!v) { if (required) missing(key); return kEmpty; }
+    if (!v->is_object()) { wrong(key, "object"); return kEmpty; }
+    return *v;
   }
   const nlohmann::json& any(std::string_view key) {
     static const nlohmann::json kNull;
-    return has(key) ? j_.at(key) : kNull;
+    const nlohmann::json* v = find(key);
+    return v ? *v : kNull;
   }
 
   std::string path(std::string_view key) const {
@@ -67,6 +70,12 @@ class JsonReader {
   }
 
  private:
+  // The value under key, or nullptr when it is absent, null, or this is not an object.
+  const nlohmann::json* find(std::string_view key) const {
+    if (!j_.is_object()) return nullptr;
+    auto it = j_.find(key);
+    return it == j_.end() || it->is_null() ? nullptr : &*it;
+  }
   void missing(std::string_view key) {
     fail(key, "required_field_missing", "缺少字段 " + path(key), "missing field " + path(key));
   }

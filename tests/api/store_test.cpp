@@ -165,6 +165,50 @@ TEST_CASE("the server sequence increases and a rolled-back write gives its numbe
   CHECK(store.current_seq() == b);
 }
 
+// serve opens the read pool before listening (sqlite_store.h): the opened readers serve reads outside
+// the writer and see what was committed, also after the pool was opened.
+TEST_CASE("a read pool opened before the first request serves reads of committed writes") {
+  TempDb t;
+  SqliteStore store(t.path, 1, 3);
+  store.open_readers();
+  store.open_readers();  // a second call opens nothing more
+  const std::int64_t seq = store.transaction([&] { return store.next_seq(); });
+  for (int i = 0; i < 5; ++i) CHECK(store.read([&] { return store.current_seq(); }) == seq);
+}
+
+// A sync push inserts the records its creates make without looking their ids up first
+// (sync_service.cpp): the key decides, and a taken key must leave the record and the sequence alone.
+TEST_CASE("a new record is inserted only while its key is free, and a taken key uses no sequence number") {
+  TempDb t;
+  SqliteStore store(t.path, 1);
+  auto activity = [](const std::string& id, const std::string& body) {
+    RecordRow r;
+    r.type = "activity";
+    r.id = id;
+    r.owner_id = "u1";
+    r.version = 1;
+    r.body = body;
+    r.updated_at = 1;
+    return r;
+  };
+  RecordRow a = activity("a1", R"({"id":"a1"})"), b = activity("a2", "{}");
+  store.transaction([&] {
+    CHECK(store.insert_new_record(a));
+    RecordRow taken = activity("a1", R"({"id":"a1","summary":"again"})");
+    CHECK_FALSE(store.insert_new_record(taken));
+    CHECK(store.insert_new_record(b));
+  });
+  CHECK(b.seq == a.seq + 1);
+  CHECK(store.get_record("activity", "a1")->body == R"({"id":"a1"})");
+  // Outside a transaction the same: one savepoint around the sequence and the insert.
+  RecordRow taken = activity("a2", R"({"summary":"again"})"), c = activity("a3", "{}");
+  CHECK_FALSE(store.insert_new_record(taken));
+  CHECK(store.insert_new_record(c));
+  CHECK(c.seq == b.seq + 1);
+  CHECK(store.current_seq() == c.seq);
+  CHECK(store.get_record("activity", "a2")->body == "{}");
+}
+
 TEST_CASE("records_since returns only what the scope may see, in sequence order") {
   TempDb t;
   SqliteStore store(t.path, 1);
@@ -402,6 +446,17 @@ TEST_CASE("records carries only the indexes its queries use") {
   while (st.step()) names.insert(st.col_text(0));
   CHECK(names == std::set<std::string>{"sqlite_autoindex_records_1", "records_seq", "records_owner_seq",
                                        "records_team_seq"});
+}
+
+// The same for the audit trail, written by every audited sync change and read by no query of the
+// server: migration 192 dropped audit_entity and audit_at, leaving the primary key only.
+TEST_CASE("audit_events carries no index beyond its primary key") {
+  TempDb t;
+  SqliteStore store(t.path, 1);
+  std::set<std::string> names;
+  auto st = store.db().prepare("SELECT name FROM pragma_index_list('audit_events')");
+  while (st.step()) names.insert(st.col_text(0));
+  CHECK(names == std::set<std::string>{"sqlite_autoindex_audit_events_1"});
 }
 
 // Exports, share views and the scheduler read records through load_record_bodies / load_records: a

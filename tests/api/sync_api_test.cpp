@@ -78,6 +78,41 @@ TEST_CASE("a poison mutation is rejected with its reason and does not block the 
   CHECK(p["last_mid"] == 4);
 }
 
+// The server inserts a create's new record without looking its id up first; a taken id — from an
+// earlier push, earlier in the same push, or another rep's record — still gets the rules' own answer,
+// record_exists, and nothing of it is stored.
+TEST_CASE("a create whose id is taken is refused as record_exists and stores nothing") {
+  Device d(shared_server(), "rep6");
+  const std::string cid = uniq("c-taken"), aid = uniq("a-taken"), aid2 = uniq("a-once");
+  json first = d.push({d.m("customer.create", {{"customer", d.customer(cid)}}),
+                       d.m("activity.log", {{"activity", {{"id", aid}, {"kind", "call"}, {"customer_id", cid}}}})});
+  REQUIRE(status_of(first, 0) == "applied");
+  REQUIRE(status_of(first, 1) == "applied");
+  std::string cursor;
+  d.pull_all(500, &cursor);
+  // Another name, phone and code: only the id is the customer's.
+  json again = d.push({d.m("customer.create", {{"customer", d.customer(cid, "宁波另一家医疗器械有限公司" + uniq("n"))}}),
+                       d.m("activity.log", {{"activity", {{"id", aid}, {"kind", "visit"}, {"customer_id", cid}}}}),
+                       d.m("activity.log", {{"activity", {{"id", aid2}, {"kind", "call"}, {"customer_id", cid}}}}),
+                       d.m("activity.log", {{"activity", {{"id", aid2}, {"kind", "visit"}, {"customer_id", cid}}}})});
+  CHECK(status_of(again, 0) == "rejected");
+  CHECK(status_of(again, 1) == "rejected");
+  CHECK(status_of(again, 2) == "applied");
+  CHECK(status_of(again, 3) == "rejected");
+  for (int i : {0, 1, 3}) CHECK_MESSAGE(again["results"][i]["problems"][0]["code"] == "record_exists", again.dump());
+  Device other(shared_server(), "rep9");
+  json theirs = other.push({other.m("activity.log", {{"activity", {{"id", aid}, {"kind", "call"}, {"customer_id", cid}}}})});
+  CHECK(status_of(theirs, 0) == "rejected");
+  CHECK(theirs["results"][0]["problems"][0]["code"] == "record_exists");
+  // The next pull brings the one new activity and nothing else; the first activity is as it was.
+  json page = d.pull(cursor);
+  REQUIRE(page["changes"].size() == 1);
+  CHECK(page["changes"][0]["id"] == aid2);
+  CHECK(page["changes"][0]["record"]["kind"] == "call");
+  auto acts = body_json(d.get("/api/v1/activities?customer_id=" + cid));
+  CHECK(acts["total"] == 2);
+}
+
 TEST_CASE("two people editing the same opportunity offline: the stage conflict is surfaced, not overwritten") {
   Device rep(shared_server(), "rep6");
   Device mgr(shared_server(), "manager1");

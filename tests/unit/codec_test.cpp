@@ -108,6 +108,26 @@ TEST_CASE("top-level records carry the schema version and parts do not") {
   CHECK_FALSE(encode(fixtures::quote_line()).contains("schema_version"));
 }
 
+// Activities and customers are encoded key by key in sorted order (codec_reader.h SortedObject) instead
+// of through put_meta: the same keys as every other record, meta and schema_version included.
+TEST_CASE("activities and customers carry the meta fields and every field of their own") {
+  auto keys = [](const json& j) {
+    std::vector<std::string> out;
+    for (auto it = j.begin(); it != j.end(); ++it) out.push_back(it.key());
+    return out;
+  };
+  CHECK(keys(encode(fixtures::activity())) ==
+        std::vector<std::string>{"at", "created_at", "customer_id", "deleted", "id", "kind", "lead_id", "opportunity_id",
+                                 "outcome", "owner_id", "schema_version", "summary", "updated_at", "version"});
+  CHECK(keys(encode(fixtures::customer())) ==
+        std::vector<std::string>{"address", "code", "contact_authorised", "contacts", "created_at", "custom",
+                                 "decision_maker", "decision_maker_title", "deleted", "id", "main_business", "name",
+                                 "owner_history", "owner_id", "phone", "schema_version", "source_lead_id", "tags",
+                                 "updated_at", "version"});
+  CHECK(encode(fixtures::activity())["schema_version"] == kSchemaVersion);
+  CHECK(encode(fixtures::customer())["deleted"] == fixtures::customer().meta.deleted);
+}
+
 TEST_CASE("a record from a newer schema version is refused rather than silently truncated") {
   json j = encode(fixtures::customer());
   j["schema_version"] = kSchemaVersion + 1;
