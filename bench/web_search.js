@@ -95,7 +95,10 @@ async function waitSyncQuiet(page, timeoutMs = 120000) {
 
 async function run({ page, context, n, runs }) {
   const quiet = await waitSyncQuiet(page);
-  L.log(`search: background sync ${quiet.quiet ? 'quiet' : 'STILL BUSY'} after ${quiet.waitedMs.toFixed(0)} ms (${quiet.key})`);
+  // Whether the idle ticks had the list's search keys and drop-down values ready when typing starts.
+  const list = await page.evaluate(() => window.closeloop.field().list);
+  L.log(`search: background sync ${quiet.quiet ? 'quiet' : 'STILL BUSY'} after ${quiet.waitedMs.toFixed(0)} ms (${quiet.key}); ` +
+        `list keys ${list.keys_ready ? 'ready' : 'NOT ready'}, drop-down values ${list.facets_ready ? 'ready' : 'NOT ready'}`);
   const p95Key = [], p95All = [], maxKey = [], medKey = [];
   let last = null;
   for (let i = 0; i < runs; i++) {

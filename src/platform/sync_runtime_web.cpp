@@ -339,7 +339,8 @@ nlohmann::json field_state_json() {
                       {"local_only", i.local_only}});
   }
   j["issues"] = issues;
-  j["list"] = {{"query", a.customer_filter.query}, {"count", a.customer_list.count()}};
+  j["list"] = {{"query", a.customer_filter.query}, {"count", a.customer_list.count()},
+               {"keys_ready", a.customer_list.keys_ready()}, {"facets_ready", a.customer_list.facets_ready()}};
   const CustomerProfile& prof = a.profile.profile();
   j["profile"] = {{"found", prof.found}, {"id", prof.customer.meta.id}, {"code", prof.customer.code},
                   {"name", prof.customer.name}, {"interactions", prof.last_interactions.size()}};

@@ -204,12 +204,47 @@ TEST_CASE("search keys are built a slice per refresh while the query is empty, e
   edited.name = "舟山海岛诊所";
   edited.meta.updated_at = 50'000;
   r.upsert(edited);
-  for (int i = 0; i < 10 && !vm.keys_ready(); ++i) vm.refresh(r, {});
+  for (int i = 0; i < 40 && !vm.keys_ready(); ++i) vm.refresh(r, {});
   CHECK(vm.keys_ready());
   vm.refresh(r, {.query = "舟山"});
   CHECK(shown(vm) == std::vector<Id>{"id3999"});
   vm.refresh(r, {.query = "杭州康泰"});
   CHECK(shown(vm) == brute_force(r, {.query = "杭州康泰"}));
+}
+
+TEST_CASE("idle ticks between frames build the keys, slots and drop-down values, taking in writes made meanwhile") {
+  LocalReplica r = varied_replica(6000);
+  CustomerListVM vm;
+  CHECK_FALSE(vm.warm_idle(r, 1000));   // never listed: nothing to prepare
+  CHECK_FALSE(vm.keys_ready());
+  vm.refresh(r, {});
+  REQUIRE_FALSE(vm.keys_ready());
+  REQUIRE_FALSE(vm.facets_ready());
+  // Writes with no frame in between (a pulled page): an edit, a new customer, an erase.
+  auto edited = *r.customer("id5999");
+  edited.name = "舟山海岛诊所";
+  edited.tags["region"] = "舟山";
+  edited.meta.updated_at = 90'000;
+  r.upsert(edited);
+  r.upsert(make_customer("new1", "丽水新客户", "", "rep3", "丽水", 91'000));
+  r.erase(RecordKind::Customer, "id17");
+  int ticks = 1;
+  while (vm.warm_idle(r, 1000)) ++ticks;
+  CHECK(ticks == 6);   // a slice of 1,000 per tick, never all 6,000 at once
+  CHECK(vm.keys_ready());
+  CHECK(vm.facets_ready());
+  // What the warmed list shows equals a plain scan; the first search costs no key building.
+  vm.refresh(r, {});
+  CHECK(shown(vm) == brute_force(r, {}));
+  vm.refresh(r, {.query = "舟山"});
+  CHECK(shown(vm) == std::vector<Id>{"id5999"});
+  vm.refresh(r, {.query = "丽水"});
+  CHECK(shown(vm) == brute_force(r, {.query = "丽水"}));
+  vm.refresh(r, {.query = "杭州康泰"});
+  CHECK(shown(vm) == brute_force(r, {.query = "杭州康泰"}));
+  std::vector<std::string> regions = vm.regions(r);
+  CHECK(std::find(regions.begin(), regions.end(), "舟山") != regions.end());
+  CHECK(std::find(regions.begin(), regions.end(), "丽水") != regions.end());
 }
 
 TEST_CASE("a first search before the keys are warm builds the rest at once and finds the same") {

@@ -62,6 +62,13 @@ class CustomerListVM {
   const std::vector<std::string>& regions(const LocalReplica& replica);
   const std::vector<std::string>& owners(const LocalReplica& replica);
 
+  // Between frames (the main loop's idle ticks): builds a slice of what refreshes with an empty query
+  // build lazily — search keys, the id -> slot map, owners and regions — so they are ready before the
+  // rep types, even when no frame is drawn (an idle app draws none). Takes in the replica's writes
+  // since the last refresh first; does nothing before the list was first shown or while the replica
+  // has customers left to decode. Returns true while there is more to build.
+  bool warm_idle(const LocalReplica& replica, std::size_t keys_budget);
+
   ListScan last_scan() const { return last_scan_; }
   bool last_used_index() const { return last_used_index_; }  // the last scan read posting lists
   bool keys_ready() const { return keys_ready_; }
