@@ -11,6 +11,7 @@ namespace cl::platform::detail {
 
 // Frame loop (main_web.cpp)
 void wake();                   // resume the paused main loop for a while
+void wake_foreground();   // as wake(), for the user's own doing: frames at full rate at once
 void run_frame_now();          // run one frame synchronously (inside a user gesture)
 bool in_frame();
 double now();                  // emscripten_get_now(), ms

@@ -139,8 +139,16 @@ async function loginThroughForm(page, username, password) {
 
 function center(t) { return { x: t.x + t.w / 2, y: t.y + t.h / 2 }; }
 
+// Where a target is, from a frame drawn after this call: positions are recorded as frames are drawn,
+// and a state change the test just waited for (a file attached, a list grown) may not be laid out yet
+// — frames are paced while a sync runs. The wake asks for a frame at once, as any input would.
 async function target(page, name) {
-  const s = await waitState(page, (st) => st.targets && !!st.targets[name]);
+  const f0 = await page.evaluate(() => {
+    const n = window.closeloop.state().frameCount;
+    Module.clPlatform.wake();
+    return n;
+  });
+  const s = await waitState(page, (st) => st.frameCount > f0 && st.targets && !!st.targets[name]);
   return s.targets[name];
 }
 
