@@ -107,10 +107,10 @@ bool syncing() {
 bool g_preparing = false;
 
 // Work the user waits on while nothing but a status line moves: reading the replica after sign-in
-// (the screens say "loading", ~0.5 s on a first sync's empty replica), a sync, and the preparation
-// above (its ticks draw no frames: a frame costs more than a slice under software compositing, and
-// ticks that each drew one left 50k search keys unbuilt 2.5 s after the start).
-bool working_in_background() { return app::field_app_loading() || syncing() || g_preparing; }
+// (the screens say "loading", ~0.5 s on a first sync's empty replica) and a sync. The preparation
+// above paces frames too (a frame costs more than a slice under software compositing, and ticks that
+// each drew one left 50k search keys unbuilt 2.5 s after the start), on its shorter timer.
+bool waiting_on_background() { return app::field_app_loading() || syncing(); }
 bool g_replica_ready_drawn = false;   // the last frame drew the screens over a loaded replica
 
 app::FrameFacts measure() {
@@ -247,7 +247,7 @@ constexpr double kListWarmMsPerTick = 6.0;
 
 bool warm_lists_slice() {
   app::FieldApp* a = app::field_app();
-  if (!a || !a->loaded || a->replica.deferred_customers() != 0) return false;
+  if (!a || !a->loaded) return false;   // warm_idle itself waits for the deferred customers
   const double until = now() + kListWarmMsPerTick;
   bool more = false;
   do {
@@ -265,10 +265,10 @@ void loop_tick() {
   // The replica's arrival (the loading line gives way to the screens, a cold start's interactive
   // frame) is drawn at once, never held back by the spacing.
   const bool replica_arrived = (app::field_app() != nullptr) != g_replica_ready_drawn;
-  const bool paced = background_only && g_frames > 0 && working_in_background();
+  const bool waiting = waiting_on_background();
+  const bool paced = background_only && g_frames > 0 && (waiting || g_preparing);
   if (replica_arrived || !(paced && t - g_last_frame_ms < kBackgroundFrameMs)) frame();
-  const bool only_preparing = g_preparing && !app::field_app_loading() && !syncing();
-  tick_on_timer(paced ? (only_preparing ? kPreparingTickMs : kBackgroundTickMs) : 0);
+  tick_on_timer(paced ? (waiting ? kBackgroundTickMs : kPreparingTickMs) : 0);
   if (g_interactive_marked) {
     if (const app::FieldApp* a = app::field_app(); a && a->loaded) note_heap_in_use();   // heap_warmup.cpp
     const bool decoding = decode_deferred_slice();

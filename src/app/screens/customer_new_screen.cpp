@@ -128,8 +128,7 @@ void draw_new_customer(ScreenContext& ctx) {
   if (ui::touch_button(tr("customer_form.save"), ImVec2(ctx.compact ? 240.0f : 200.0f, 0))) {
     auto r = form.handle(SubmitNewCustomer{}, app->replica, app->sync, app->ids, app->user_id, field::now());
     if (r.ok()) {
-      ui::toast(app->sync.status().connectivity == Connectivity::Offline ? tr("customer_form.saved_offline")
-                                                                         : tr("customer_form.saved"));
+      field::toast_queued(*app, "customer_form.saved");
       g_loaded_retry = 0;
       ctx.replace("customers/" + r.value);
     }

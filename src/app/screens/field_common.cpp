@@ -297,4 +297,8 @@ void field_error(const Problem* p) {
   ImGui::PopStyleColor();
 }
 
+void toast_queued(const FieldApp& app, const char* key) {
+  ui::toast(app.sync.status().connectivity == Connectivity::Offline ? tr(std::string(key) + "_offline") : tr(key));
+}
+
 }  // namespace cl::app::field

@@ -36,5 +36,8 @@ const std::vector<std::string>& tag_values(const FieldApp& app, const std::strin
 const char* settings_source();
 // Error text in red under a field.
 void field_error(const Problem* p);
+// The toast after a change that went into the outbox: `key` ("…正在同步"/"Saved") while online,
+// `key`_offline ("…联网后同步") while offline.
+void toast_queued(const FieldApp& app, const char* key);
 
 }  // namespace cl::app::field

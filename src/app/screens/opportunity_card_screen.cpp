@@ -23,12 +23,6 @@ std::string stage_name(const OpportunityCardVM& card, int i) {
   return std::to_string(i + 1) + " " + (current_lang() == Lang::En ? s.name_en : s.name_zh);
 }
 
-// What a queued change's toast says: "syncing" while online, "syncs when online" while offline (the
-// change is in the outbox either way; the header's indicator shows the pending count).
-void toast_queued(const SyncClient& sync, const char* key) {
-  ui::toast(sync.status().connectivity == Connectivity::Offline ? tr(std::string(key) + "_offline") : tr(key));
-}
-
 // Guarded money field: sent with the amount shown (the conflict rule compares it with the server's).
 void amount_row(ScreenContext& ctx, FieldApp& app, OpportunityCardVM& card) {
   const Opportunity& o = card.opportunity();
@@ -57,7 +51,7 @@ void amount_row(ScreenContext& ctx, FieldApp& app, OpportunityCardVM& card) {
     if (!amount) {
       ui::toast(tr("card.amount_invalid"));
     } else if (card.handle(UpdateExpectedAmount{*amount}, app.sync, field::now())) {
-      toast_queued(app.sync, "card.amount_saved");
+      field::toast_queued(app, "card.amount_saved");
       g_amount_for.clear();
     }
   }
@@ -91,7 +85,7 @@ void move_back_panel(ScreenContext& ctx, FieldApp& app, OpportunityCardVM& card)
   ui::mark_target("card.move_back_reason");
   if (ui::touch_button(tr("card.move_back_confirm"), ImVec2(ctx.compact ? ImGui::GetContentRegionAvail().x * 0.6f : 0, 0))) {
     if (card.handle(MoveBackStage{card.move_back_to, card.move_back_reason}, app.replica, app.sync, app.user_name, field::now()))
-      toast_queued(app.sync, "card.moved_back");
+      field::toast_queued(app, "card.moved_back");
   }
   ui::mark_target("card.move_back_confirm");
   ImGui::SameLine();
@@ -194,7 +188,7 @@ void draw_opportunity_card(ScreenContext& ctx) {
                                                       : card.stages()[card.current_stage() + 1].name_zh);
     if (ui::touch_button(advance.c_str(), ImVec2(ctx.compact ? ImGui::GetContentRegionAvail().x : 0, 0))) {
       if (card.handle(AdvanceStage{}, app->replica, app->sync, app->user_id, app->user_name, field::now()))
-        toast_queued(app->sync, "card.advanced");
+        field::toast_queued(*app, "card.advanced");
     }
     ui::mark_target("card.advance");
   } else if (o.status == OpportunityStatus::Open) {
