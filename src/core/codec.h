@@ -60,6 +60,10 @@ nlohmann::json to_json_value(const Problem&);
 template <class T>
 nlohmann::json encode(const T& value) { return to_json_value(value); }
 
+// The text json_text(encode(a)) would be, written without the tree (core/json_text.h): for the record
+// a sync push writes most.
+std::string to_json_text(const Activity&);
+
 template <class T>
 nlohmann::json encode_list(const std::vector<T>& values) {
   nlohmann::json a = nlohmann::json::array();

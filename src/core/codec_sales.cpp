@@ -1,6 +1,7 @@
 // Codecs: leads, customers, opportunities with their stage history and evidence, activities.
 #include "core/codec.h"
 #include "core/codec_reader.h"
+#include "core/json_text.h"
 #include "core/version.h"
 
 namespace cl {
@@ -100,8 +101,10 @@ json to_json_value(const Opportunity& o) {
   return j;
 }
 
-json to_json_value(const Activity& a) {  // keys in sorted order, as the customer's
-  SortedObject o;
+// One field list for the tree and for the text (core/json_text.h), keys in sorted order: a sync push
+// stores activities as text without building the tree (sync/mutation_support.h, store_text).
+template <class Object>
+void put_fields(Object& o, const Activity& a) {
   o.put("at", a.at)
       .put("created_at", a.meta.created_at)
       .put("customer_id", a.customer_id)
@@ -116,6 +119,17 @@ json to_json_value(const Activity& a) {  // keys in sorted order, as the custome
       .put("summary", a.summary)
       .put("updated_at", a.meta.updated_at)
       .put("version", a.meta.version);
+}
+
+json to_json_value(const Activity& a) {
+  SortedObject o;
+  put_fields(o, a);
+  return o.take();
+}
+
+std::string to_json_text(const Activity& a) {
+  JsonTextObject o;
+  put_fields(o, a);
   return o.take();
 }
 

@@ -9,6 +9,7 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "core/json_text.h"  // valid_utf8
 #include "core/problem.h"
 
 namespace cl::server {
@@ -32,8 +33,6 @@ json problem_to_json(const Problem& p);
 // the handler just returns.
 std::optional<json> parse_json_body(const httplib::Request& req, httplib::Response& res,
                                     std::size_t max_bytes);
-
-bool valid_utf8(std::string_view s);
 
 // Field readers for request bodies: nullopt when missing or of the wrong type.
 std::optional<std::string> string_field(const json& body, const char* key);

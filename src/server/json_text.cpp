@@ -6,7 +6,7 @@
 #include <memory>
 #include <string_view>
 
-#include "server/http_json.h"
+#include "core/json_text.h"
 
 namespace cl::server {
 
@@ -15,14 +15,6 @@ namespace {
 using json = nlohmann::json;
 
 std::string nlohmann_text(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
-
-// Bytes copied as they are inside a JSON string: everything but control characters, '"' and '\'
-// (0x7f and UTF-8 bytes included, as nlohmann writes them without ensure_ascii).
-constexpr auto kPlain = [] {
-  std::array<bool, 256> t{};
-  for (int c = 0x20; c < 0x100; ++c) t[static_cast<std::size_t>(c)] = c != '"' && c != '\\';
-  return t;
-}();
 
 // Writes into this thread's scratch buffer through a raw pointer (room is reserved per value, so the
 // per-byte loop has no capacity checks), then appends the whole text to the output once.
@@ -117,46 +109,15 @@ class Writer {
   void string(std::string_view s) {
     need(s.size() * 6 + 2);  // the longest escape (\u00XX) is six bytes
     char* const start = p_;
-    char* d = p_;
-    *d++ = '"';
-    unsigned char seen = 0;
-    for (unsigned char c : s) {
-      seen |= c;
-      if (kPlain[c]) {
-        *d++ = static_cast<char>(c);
-        continue;
-      }
-      *d++ = '\\';
-      switch (c) {
-        case '"': *d++ = '"'; break;
-        case '\\': *d++ = '\\'; break;
-        case '\b': *d++ = 'b'; break;
-        case '\f': *d++ = 'f'; break;
-        case '\n': *d++ = 'n'; break;
-        case '\r': *d++ = 'r'; break;
-        case '\t': *d++ = 't'; break;
-        default: {
-          static constexpr char kHex[] = "0123456789abcdef";  // nlohmann writes \u%04x: lowercase
-          *d++ = 'u';
-          *d++ = '0';
-          *d++ = '0';
-          *d++ = kHex[c >> 4];
-          *d++ = kHex[c & 0x0F];
-        }
-      }
-    }
-    *d++ = '"';
-    p_ = d;
+    bool non_ascii = false;
+    p_ = write_json_string(p_, s, &non_ascii);
     // nlohmann replaces ill-formed UTF-8 with U+FFFD; leave that (never seen in stored records) to it.
-    if ((seen & 0x80) && !valid_utf8(s)) {
+    if (non_ascii && !valid_utf8(s)) {
       p_ = start;
       const std::string t = nlohmann_text(json(std::string(s)));
       raw(t.data(), t.size());
     }
   }
-
- public:
-  void string_value(std::string_view s) { string(s); }
 
  private:
 
@@ -170,21 +131,6 @@ class Writer {
 void append_json_text(std::string& out, const json& j) {
   Writer w;
   w.value(j);
-  out.append(w.text());
-}
-
-void append_json_string(std::string& out, std::string_view s) {
-  // Ids and types (every change of a pull page) are short printable ASCII: copied as they are.
-  bool plain = true;
-  for (unsigned char c : s) plain &= c < 0x80 && kPlain[c];
-  if (plain) {
-    out += '"';
-    out.append(s);
-    out += '"';
-    return;
-  }
-  Writer w;
-  w.string_value(s);
   out.append(w.text());
 }
 

@@ -10,10 +10,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/json_text.h"  // append_json_string, valid_utf8
+
 namespace cl::server {
 
 void append_json_text(std::string& out, const nlohmann::json& j);
-void append_json_string(std::string& out, std::string_view s);  // s as a JSON string literal
 std::string json_text(const nlohmann::json& j);
 
 }  // namespace cl::server

@@ -21,7 +21,7 @@ PushRecordCache::Entry& PushRecordCache::entry(std::string_view type, const Id& 
   if (auto row = store_.get_record(std::string(type), id)) {
     // Aggregate initialisation: `data` starts null (parsed on demand) instead of an empty object.
     e.record = sync::StoredRecord{std::move(row->type), std::move(row->id), std::move(row->owner_id), row->version,
-                                  row->deleted, nullptr};
+                                  row->deleted, nullptr, {}};
     e.body = std::move(row->body);
     e.parsed = false;
     e.team = std::move(row->team_id);
@@ -53,7 +53,7 @@ std::optional<sync::StoredRecord> PushRecordCache::find_meta(std::string_view ty
   }
   const Entry& e = entry(type, id);
   if (!e.record) return std::nullopt;
-  return sync::StoredRecord{e.record->type, e.record->id, e.record->owner_id, e.record->version, e.record->deleted, nullptr};
+  return sync::StoredRecord{e.record->type, e.record->id, e.record->owner_id, e.record->version, e.record->deleted, nullptr, {}};
 }
 
 Id PushRecordCache::team_of(const Id& user_id) const {
@@ -76,9 +76,10 @@ std::optional<std::pair<Id, Id>> PushRecordCache::owner_and_team(const std::stri
   return std::pair<Id, Id>{e.record->owner_id, e.team};
 }
 
-void PushRecordCache::wrote(sync::StoredRecord&& w, const Id& team) {
+void PushRecordCache::wrote(sync::StoredRecord&& w, const Id& team, std::string&& text) {
   set_key(w.type, w.id);
-  Entry e{std::move(w), std::string(), true, team};
+  const bool as_text = !text.empty();
+  Entry e{std::move(w), std::move(text), !as_text, team};
   auto it = records_.find(key_);  // apply_mutation read it first: normally there
   if (it != records_.end()) it->second = std::move(e);
   else records_.emplace(key_, std::move(e));

@@ -28,11 +28,14 @@ class PushRecordCache final : public sync::RecordView {
   std::optional<sync::StoredRecord> find_meta(std::string_view type, const Id& id) const override;
   Id team_of(const Id& user_id) const override;
   std::optional<Id> customer_with_code(const std::string& code) const override;  // R5, customer_match_keys.h
+  bool keeps_text() const override { return true; }  // records are stored as text (wrote takes it)
 
   // Owner and team of a record as this push last saw it (apply_mutation reads every record it writes
   // first), so the write path needs no second lookup.
   std::optional<std::pair<Id, Id>> owner_and_team(const std::string& type, const Id& id) const;
-  void wrote(sync::StoredRecord&& w, const Id& team);
+  // `text`: the body stored for `w` when `w` came as text (its data null), kept and parsed only if a
+  // rule asks for it; empty when `w` came as a tree.
+  void wrote(sync::StoredRecord&& w, const Id& team, std::string&& text = {});
 
   // R5: whether a write of a customer leaves name, phone, contacts and code — the fields its match
   // keys come from (customer_match_keys.h) — as they were in the record this push loaded: the store

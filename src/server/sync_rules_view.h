@@ -29,6 +29,7 @@ class SyncRulesView final : public sync::RecordView {
   }
   Id team_of(const Id& user_id) const override { return base_.team_of(user_id); }
   std::optional<Id> customer_with_code(const std::string& code) const override { return base_.customer_with_code(code); }
+  bool keeps_text() const override { return base_.keeps_text(); }
 
   std::optional<Id> team_of_unowned(std::string_view type, const Id& id) const override;
   std::vector<sync::CustomerDuplicate> customer_duplicates(const Customer& candidate) const override;

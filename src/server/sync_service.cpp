@@ -263,7 +263,10 @@ SyncOutcome<sync::PushResponse> SyncService::push(const User& user, const sync::
           row.region = region_of(w);
           row.version = w.version;
           row.deleted = w.deleted;
-          row.body = json_text(w.data);  // = dump(-1, ' ', false, replace), without nlohmann's per-character writer
+          // = dump(-1, ' ', false, replace), without nlohmann's per-character writer; a record the rules
+          // wrote as text (store_for, keeps_text) is stored as it came.
+          const bool as_text = !w.text.empty();
+          row.body = as_text ? std::move(w.text) : json_text(w.data);
           row.updated_at = now;
           row.parsed = &w.data;
           row.match_fields_unchanged = view.match_fields_unchanged(w);
@@ -274,7 +277,8 @@ SyncOutcome<sync::PushResponse> SyncService::push(const User& user, const sync::
             ctx_.store.put_record(row);
           }
           if (m.name != sync::kActivityLog) audit(ctx_.store, m, w, user.id, now);
-          view.wrote(std::move(w), team);  // last use of w: the batch cache takes it without a deep copy
+          // Last use of w and row: the batch cache takes them without a deep copy.
+          view.wrote(std::move(w), team, as_text ? std::move(row.body) : std::string());
         }
         return true;
       };

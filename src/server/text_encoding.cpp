@@ -5,6 +5,8 @@
 #include <cerrno>
 #include <memory>
 
+#include "core/json_text.h"
+
 namespace cl::server {
 
 namespace {
@@ -28,25 +30,7 @@ std::size_t utf8_seq_len(unsigned char c) {
 
 }  // namespace
 
-bool is_valid_utf8(std::string_view s) {
-  for (std::size_t i = 0; i < s.size();) {
-    auto c = static_cast<unsigned char>(s[i]);
-    std::size_t n = utf8_seq_len(c);
-    if (n == 0 || i + n > s.size()) return false;
-    std::uint32_t cp = n == 1 ? c : n == 2 ? (c & 0x1F) : n == 3 ? (c & 0x0F) : (c & 0x07);
-    for (std::size_t k = 1; k < n; ++k) {
-      auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    // Overlong forms, surrogates and values past U+10FFFF are invalid.
-    if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10FFFF ||
-        (cp >= 0xD800 && cp <= 0xDFFF))
-      return false;
-    i += n;
-  }
-  return true;
-}
+bool is_valid_utf8(std::string_view s) { return cl::valid_utf8(s); }  // core/json_text.h: one definition
 
 TextEncoding detect_text_encoding(std::string_view b) {
   if (b.size() >= 3 && b.substr(0, 3) == "\xEF\xBB\xBF") return TextEncoding::Utf8Bom;

@@ -48,9 +48,9 @@ Result<Loaded<T>> load(const RecordView& view, std::string_view type, const Id& 
   return Result<Loaded<T>>::success({std::move(*found), std::move(decoded.value)});
 }
 
-// Bumps meta (version, updated_at, created_at for new records) and encodes the record for the store.
+// Bumps meta (version, updated_at, created_at for new records) and fills the store's columns.
 template <class T>
-StoredRecord store(std::string_view type, T record, std::int64_t previous_version, Instant now) {
+StoredRecord stored_columns(std::string_view type, T& record, std::int64_t previous_version, Instant now) {
   record.meta.version = previous_version + 1;
   record.meta.updated_at = now;
   if (record.meta.created_at == 0) record.meta.created_at = now;
@@ -60,7 +60,25 @@ StoredRecord store(std::string_view type, T record, std::int64_t previous_versio
   s.owner_id = record.meta.owner_id;
   s.version = record.meta.version;
   s.deleted = record.meta.deleted;
+  return s;
+}
+
+// The record as the store keeps it, encoded as a tree.
+template <class T>
+StoredRecord store(std::string_view type, T record, std::int64_t previous_version, Instant now) {
+  StoredRecord s = stored_columns(type, record, previous_version, now);
   s.data = encode(record);
+  return s;
+}
+
+// The same record, as text when the view's store keeps text (RecordView::keeps_text) and the type has a
+// text encoder (codec.h to_json_text): the same bytes the tree would dump, without the tree.
+template <class T>
+StoredRecord store_for(const RecordView& view, std::string_view type, T record, std::int64_t previous_version, Instant now) {
+  if (!view.keeps_text()) return store(type, std::move(record), previous_version, now);
+  StoredRecord s = stored_columns(type, record, previous_version, now);
+  s.data = nullptr;
+  s.text = to_json_text(record);
   return s;
 }
 

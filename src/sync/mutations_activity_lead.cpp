@@ -37,7 +37,7 @@ Result<MutationOutcome> apply_activity_log(const Mutation& m, const Actor& actor
     problems.push_back(Problem{"out_of_range", "activity.at", "活动时间不能晚于现在", "The activity cannot be in the future"});
   if (!problems.empty()) return Result<MutationOutcome>::failure(std::move(problems));
   MutationOutcome out;
-  out.writes.push_back(store(kTypeActivity, std::move(a), 0, now));
+  out.writes.push_back(store_for(view, kTypeActivity, std::move(a), 0, now));
   return Result<MutationOutcome>::success(std::move(out));
 }
 

@@ -29,6 +29,9 @@ struct StoredRecord {
   std::int64_t version = 0;
   bool deleted = false;
   Json data = Json::object();
+  // The record as JSON text instead, when the rules wrote it for a view that keeps text
+  // (RecordView::keeps_text): `data` is then null. Empty otherwise.
+  std::string text;
   friend bool operator==(const StoredRecord&, const StoredRecord&) = default;
 };
 
@@ -77,6 +80,10 @@ class RecordView {
   // The shared catalog ("product", "price_list": no owner, everyone reads it) for rules that price
   // things (R20 quotes). nullopt = not known here: a replica keeps the client's prices optimistically.
   virtual std::optional<std::vector<StoredRecord>> catalog(std::string_view /*type*/) const { return std::nullopt; }
+  // Whether the store behind the view keeps records as JSON text and so would rather have a write as
+  // text than as a tree it would only dump and free (StoredRecord::text). Only the server's push says
+  // yes, and only the hot writes use it (a new activity: 80 % of a push); a replica wants trees.
+  virtual bool keeps_text() const { return false; }
 };
 
 // R33: rep = own records, manager = the team's (owner in the team, or the manager himself), admin = all.

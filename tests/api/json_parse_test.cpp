@@ -124,10 +124,10 @@ TEST_CASE("valid_utf8 finds an ill-formed sequence wherever it sits, after long 
       CAPTURE(before);
       CAPTURE(after);
       const std::string a(before, 'a'), b(after, 'b');
-      CHECK(cl::server::valid_utf8(a + "杭州😀" + b));
+      CHECK(cl::valid_utf8(a + "杭州😀" + b));
       for (const char* bad : {"\xff", "\x80", "\xc0\xaf", "\xed\xa0\x80", "\xe4\xb8", "\xf4\x90\x80\x80"}) {
         CAPTURE(std::string(bad));
-        CHECK_FALSE(cl::server::valid_utf8(a + bad + b));
+        CHECK_FALSE(cl::valid_utf8(a + bad + b));
       }
     }
 }

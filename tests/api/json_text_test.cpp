@@ -51,7 +51,7 @@ TEST_CASE("json_text writes byte for byte what nlohmann's compact dump writes") 
   // append_json_string writes one string literal, the same way.
   for (const char* text : {"", "plain", "杭州 \"q\" \\ \n", "bad \xff utf-8"}) {
     std::string lit = "[";
-    cl::server::append_json_string(lit, text);
+    cl::append_json_string(lit, text);
     CHECK(lit == "[" + reference(json(text)));
   }
   // append_json_text appends.

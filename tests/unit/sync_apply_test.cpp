@@ -10,13 +10,6 @@ using namespace cl::sync::testing;
 
 namespace {
 
-World world_with_customer_of(const Actor& owner) {
-  World w;
-  auto r = w.apply(mutation(1, kCustomerCreate, {{"customer", customer_json("c1", "D1-0001")}}), owner);
-  REQUIRE(r.ok());
-  return w;
-}
-
 void add_opportunity(World& w, const Actor& owner, const std::string& id = "o1", std::int64_t amount = 100000) {
   auto r = w.apply(mutation(2, kOpportunityCreate,
                             {{"opportunity", {{"id", id}, {"customer_id", "c1"}, {"title", "骨科耗材采购"},

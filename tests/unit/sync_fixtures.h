@@ -5,6 +5,8 @@
 #include <map>
 #include <string>
 
+#include <doctest/doctest.h>
+
 #include "core/codec.h"
 #include "core/settings.h"
 #include "sync/mutations.h"
@@ -76,6 +78,14 @@ struct World {
   const StoredRecord& get(std::string_view type, const Id& id) { return records.at({std::string(type), id}); }
   bool has(std::string_view type, const Id& id) { return records.count({std::string(type), id}) != 0; }
 };
+
+// A world holding customer c1 of `owner`.
+inline World world_with_customer_of(const Actor& owner) {
+  World w;
+  auto r = w.apply(mutation(1, kCustomerCreate, {{"customer", customer_json("c1", "D1-0001")}}), owner);
+  REQUIRE(r.ok());
+  return w;
+}
 
 inline bool has_code(const Problems& ps, std::string_view code) {
   for (const auto& p : ps)

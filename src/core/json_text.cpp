@@ -1,0 +1,203 @@
+#include "core/json_text.h"
+
+#include <algorithm>
+#include <array>
+#include <cassert>
+#include <charconv>
+#include <cstring>
+
+#include <nlohmann/json.hpp>
+
+namespace cl {
+
+namespace {
+
+// Bytes copied as they are inside a JSON string: everything but control characters, '"' and '\'
+// (0x7f and UTF-8 bytes included, as nlohmann writes them without ensure_ascii).
+constexpr auto kPlain = [] {
+  std::array<bool, 256> t{};
+  for (int c = 0x20; c < 0x100; ++c) t[static_cast<std::size_t>(c)] = c != '"' && c != '\\';
+  return t;
+}();
+
+constexpr std::uint64_t kOnes = 0x0101010101010101ull, kHighs = 0x8080808080808080ull;
+
+// Whether any of the eight bytes needs an escape: a control character (< 0x20), '"' or '\'. The
+// classic zero-byte tests: exact about whether one exists, which is all a run copy needs to know.
+constexpr bool needs_escape(std::uint64_t w) {
+  const std::uint64_t control = (w - kOnes * 0x20) & ~w & kHighs;
+  const std::uint64_t q = w ^ (kOnes * '"'), b = w ^ (kOnes * '\\');
+  const std::uint64_t quote = (q - kOnes) & ~q & kHighs, backslash = (b - kOnes) & ~b & kHighs;
+  return (control | quote | backslash) != 0;
+}
+
+}  // namespace
+
+bool valid_utf8(std::string_view s) {
+  std::size_t i = 0, n = s.size();
+  while (i < n) {
+    // ASCII eight bytes at a time (most of a JSON body, and the keys and codes in a record).
+    while (i + 8 <= n) {
+      std::uint64_t word;
+      std::memcpy(&word, s.data() + i, 8);
+      if (word & kHighs) break;
+      i += 8;
+    }
+    if (i >= n) break;
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) { ++i; continue; }
+    std::size_t len;
+    std::uint32_t cp;
+    if ((c & 0xE0) == 0xC0) { len = 2; cp = c & 0x1F; }
+    else if ((c & 0xF0) == 0xE0) { len = 3; cp = c & 0x0F; }
+    else if ((c & 0xF8) == 0xF0) { len = 4; cp = c & 0x07; }
+    else return false;
+    if (i + len > n) return false;
+    for (std::size_t k = 1; k < len; ++k) {
+      auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    // Overlong forms, surrogates and values past U+10FFFF are invalid.
+    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000)) return false;
+    if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    i += len;
+  }
+  return true;
+}
+
+char* write_json_string(char* d, std::string_view s, bool* non_ascii) {
+  *d++ = '"';
+  const char* p = s.data();
+  const char* const end = p + s.size();
+  std::uint64_t seen = 0;  // the bytes' high bits, OR-ed: whether UTF-8 needs checking at all
+  for (;;) {
+    while (end - p >= 8) {  // plain runs (text, ids, Chinese) eight bytes per step
+      std::uint64_t w;
+      std::memcpy(&w, p, 8);
+      if (needs_escape(w)) break;
+      seen |= w;
+      std::memcpy(d, p, 8);
+      p += 8;
+      d += 8;
+    }
+    if (p == end) break;
+    // One byte at a time up to and including the next escape (or to the end).
+    const auto c = static_cast<unsigned char>(*p++);
+    seen |= c;
+    if (kPlain[c]) {
+      *d++ = static_cast<char>(c);
+      continue;
+    }
+    *d++ = '\\';
+    switch (c) {
+      case '"': *d++ = '"'; break;
+      case '\\': *d++ = '\\'; break;
+      case '\b': *d++ = 'b'; break;
+      case '\f': *d++ = 'f'; break;
+      case '\n': *d++ = 'n'; break;
+      case '\r': *d++ = 'r'; break;
+      case '\t': *d++ = 't'; break;
+      default: {
+        static constexpr char kHex[] = "0123456789abcdef";  // nlohmann writes \u%04x: lowercase
+        *d++ = 'u';
+        *d++ = '0';
+        *d++ = '0';
+        *d++ = kHex[c >> 4];
+        *d++ = kHex[c & 0x0F];
+      }
+    }
+  }
+  *d++ = '"';
+  if (non_ascii) *non_ascii = (seen & kHighs) != 0;
+  return d;
+}
+
+namespace {
+
+// nlohmann's text for a string that is not valid UTF-8 (U+FFFD for each ill-formed sequence).
+std::string replaced(std::string_view s) {
+  return nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace
+
+void append_json_string(std::string& out, std::string_view s) {
+  bool non_ascii = false;
+  if (s.size() <= 256) {  // ids, codes, names, notes: escaped on the stack, appended once
+    char buf[256 * 6 + 2];
+    char* end = write_json_string(buf, s, &non_ascii);
+    if (non_ascii && !valid_utf8(s)) out += replaced(s);  // never in a stored record: bodies are checked
+    else out.append(buf, end);
+    return;
+  }
+  const std::size_t used = out.size();
+  out.resize(used + s.size() * 6 + 2);
+  char* end = write_json_string(out.data() + used, s, &non_ascii);
+  out.resize(static_cast<std::size_t>(end - out.data()));
+  if (non_ascii && !valid_utf8(s)) {
+    out.resize(used);
+    out += replaced(s);
+  }
+}
+
+JsonTextObject::JsonTextObject() : out_(512, '\0') {  // an activity is about 350 bytes: one allocation
+  out_[used_++] = '{';
+}
+
+char* JsonTextObject::room(std::size_t n) {
+  if (out_.size() - used_ < n) out_.resize(std::max(out_.size() * 2, used_ + n));
+  return out_.data() + used_;
+}
+
+void JsonTextObject::key(const char* k) {
+  // Keys are the codec's own literals: printable ASCII with nothing to escape, copied as they are.
+  const std::size_t n = std::strlen(k);
+  assert(std::string_view(k, n).find_first_of("\"\\") == std::string_view::npos);
+  char* d = room(n + 4);
+  if (used_ > 1) *d++ = ',';
+  *d++ = '"';
+  std::memcpy(d, k, n);
+  d += n;
+  *d++ = '"';
+  *d++ = ':';
+  used_ = static_cast<std::size_t>(d - out_.data());
+}
+
+JsonTextObject& JsonTextObject::put(const char* k, std::string_view value) {
+  key(k);
+  bool non_ascii = false;
+  char* d = room(value.size() * 6 + 2);
+  char* end = write_json_string(d, value, &non_ascii);
+  if (non_ascii && !valid_utf8(value)) {  // never in a stored record: bodies are checked
+    const std::string t = replaced(value);
+    d = room(t.size());
+    std::memcpy(d, t.data(), t.size());
+    end = d + t.size();
+  }
+  used_ = static_cast<std::size_t>(end - out_.data());
+  return *this;
+}
+
+JsonTextObject& JsonTextObject::put(const char* k, std::int64_t value) {
+  key(k);
+  char* d = room(24);
+  used_ = static_cast<std::size_t>(std::to_chars(d, d + 24, value).ptr - out_.data());
+  return *this;
+}
+
+JsonTextObject& JsonTextObject::put(const char* k, bool value) {
+  key(k);
+  char* d = room(5);
+  std::memcpy(d, value ? "true" : "false", value ? 4 : 5);
+  used_ += value ? 4 : 5;
+  return *this;
+}
+
+std::string JsonTextObject::take() {
+  *room(1) = '}';
+  out_.resize(used_ + 1);
+  return std::move(out_);
+}
+
+}  // namespace cl

@@ -1,0 +1,47 @@
+// JSON text written without building an nlohmann tree first, byte for byte what nlohmann's
+// dump(-1, ' ', false, error_handler_t::replace) writes for the same value. Records are stored and
+// pulled as that text; the ones a sync push writes most (field notes: 80 % of a push) were built as
+// trees only to be dumped and freed, a tenth of the push's work. The server's tree writer
+// (server/json_text.h) escapes strings with the same function.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace cl {
+
+// Well-formed UTF-8: no overlong forms, surrogates or values past U+10FFFF.
+bool valid_utf8(std::string_view s);
+
+// Writes `s` as a JSON string literal (quotes included) at `d`, which has room for 6 * s.size() + 2
+// bytes, and returns the end. Plain runs are copied eight bytes at a time. Bytes >= 0x80 are copied as
+// they are, which is right only for valid UTF-8 (nlohmann replaces ill-formed sequences):
+// `*non_ascii` tells the caller whether there were any, so only those strings need valid_utf8.
+char* write_json_string(char* d, std::string_view s, bool* non_ascii);
+
+// `s` as a JSON string literal, any bytes: ill-formed UTF-8 is replaced by U+FFFD as nlohmann does.
+void append_json_string(std::string& out, std::string_view s);
+
+// An object written as text from keys given in sorted order — the order nlohmann's std::map keeps, so
+// the text is what the tree would dump. The same put() calls as codec's SortedObject, so one encoder
+// (a template over the two) describes a record once for both (codec_sales.cpp: Activity).
+class JsonTextObject {
+ public:
+  JsonTextObject();
+  JsonTextObject& put(const char* key, std::string_view value);
+  JsonTextObject& put(const char* key, const std::string& value) { return put(key, std::string_view(value)); }
+  JsonTextObject& put(const char* key, const char* value) { return put(key, std::string_view(value)); }
+  JsonTextObject& put(const char* key, std::int64_t value);
+  JsonTextObject& put(const char* key, int value) { return put(key, static_cast<std::int64_t>(value)); }
+  JsonTextObject& put(const char* key, bool value);
+  std::string take();
+
+ private:
+  char* room(std::size_t n);  // where the next n bytes go (grows the buffer)
+  void key(const char* k);
+  std::string out_;           // sized ahead; the first used_ bytes are the text
+  std::size_t used_ = 0;
+};
+
+}  // namespace cl
