@@ -76,11 +76,14 @@ std::optional<std::pair<Id, Id>> PushRecordCache::owner_and_team(const std::stri
   return std::pair<Id, Id>{e.record->owner_id, e.team};
 }
 
-void PushRecordCache::wrote(sync::StoredRecord&& w, const Id& team, std::string&& text) {
+void PushRecordCache::wrote(sync::StoredRecord&& w, const Id& team) {
   set_key(w.type, w.id);
-  const bool as_text = !text.empty();
-  Entry e{std::move(w), std::move(text), !as_text, team};
   auto it = records_.find(key_);  // apply_mutation read it first: normally there
+  if (w.data.is_null()) {  // came as text (store_for)
+    if (it != records_.end()) records_.erase(it);
+    return;
+  }
+  Entry e{std::move(w), std::string(), true, team};
   if (it != records_.end()) it->second = std::move(e);
   else records_.emplace(key_, std::move(e));
 }

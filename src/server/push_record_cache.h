@@ -33,9 +33,10 @@ class PushRecordCache final : public sync::RecordView {
   // Owner and team of a record as this push last saw it (apply_mutation reads every record it writes
   // first), so the write path needs no second lookup.
   std::optional<std::pair<Id, Id>> owner_and_team(const std::string& type, const Id& id) const;
-  // `text`: the body stored for `w` when `w` came as text (its data null), kept and parsed only if a
-  // rule asks for it; empty when `w` came as a tree.
-  void wrote(sync::StoredRecord&& w, const Id& team, std::string&& text = {});
+  // A write the cache keeps for the rest of the batch. One that came as text (a new activity: its data
+  // is null) is not kept: the batch rarely reads it again, and a read finds it in the database (the
+  // transaction's own write); only an entry the cache already had for it is dropped.
+  void wrote(sync::StoredRecord&& w, const Id& team);
 
   // R5: whether a write of a customer leaves name, phone, contacts and code — the fields its match
   // keys come from (customer_match_keys.h) — as they were in the record this push loaded: the store

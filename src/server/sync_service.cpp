@@ -265,8 +265,7 @@ SyncOutcome<sync::PushResponse> SyncService::push(const User& user, const sync::
           row.deleted = w.deleted;
           // = dump(-1, ' ', false, replace), without nlohmann's per-character writer; a record the rules
           // wrote as text (store_for, keeps_text) is stored as it came.
-          const bool as_text = !w.text.empty();
-          row.body = as_text ? std::move(w.text) : json_text(w.data);
+          row.body = w.data.is_null() ? std::move(w.text) : json_text(w.data);
           row.updated_at = now;
           row.parsed = &w.data;
           row.match_fields_unchanged = view.match_fields_unchanged(w);
@@ -277,8 +276,7 @@ SyncOutcome<sync::PushResponse> SyncService::push(const User& user, const sync::
             ctx_.store.put_record(row);
           }
           if (m.name != sync::kActivityLog) audit(ctx_.store, m, w, user.id, now);
-          // Last use of w and row: the batch cache takes them without a deep copy.
-          view.wrote(std::move(w), team, as_text ? std::move(row.body) : std::string());
+          view.wrote(std::move(w), team);  // last use of w: the batch cache takes it without a deep copy
         }
         return true;
       };

@@ -10,11 +10,11 @@ namespace {
 
 // A link from an activity to another record must point at a record the actor may touch (R33).
 void check_link(const RecordView& view, const Actor& actor, std::string_view type, const Id& id,
-                const std::string& field, Problems& out) {
+                std::string_view field, Problems& out) {
   if (id.empty()) return;
   auto r = view.find_meta(type, id);
   if (!r || r->deleted || !actor_may_touch_record(actor, *r, view))
-    out.push_back(Problem{"not_found", field, "关联记录不存在", "The linked record does not exist"});
+    out.push_back(Problem{"not_found", std::string(field), "关联记录不存在", "The linked record does not exist"});
 }
 
 }  // namespace

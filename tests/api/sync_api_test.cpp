@@ -257,6 +257,39 @@ TEST_CASE("a device registers once and keeps its short number; another user cann
   CHECK(c->status == 409);
 }
 
+TEST_CASE("a push sees the activities it wrote as text: a second log of the id is refused, a delete finds it") {
+  // A new activity is stored as text and not kept in the batch's cache (push_record_cache.h): the
+  // mutations after it in the same push must still find it, in the transaction's own writes — also
+  // when the cache had already learnt, from a delete before the log, that the id was free.
+  Device d(shared_server(), "rep1");
+  const std::string cid = uniq("c-tx");
+  const std::string aid = uniq("a-tx"), kept = uniq("a-kept");
+  json r = d.push({d.m("activity.delete", {{"id", aid}}, 1),
+                   d.m("customer.create", {{"customer", d.customer(cid)}}),
+                   d.m("activity.log", {{"activity", {{"id", aid}, {"kind", "call"}, {"customer_id", cid}, {"summary", "电话 \"报价\"\n跟进"}}}}),
+                   d.m("activity.log", {{"activity", {{"id", aid}, {"kind", "visit"}, {"customer_id", cid}}}}),
+                   d.m("activity.delete", {{"id", aid}}, 1),
+                   d.m("activity.log", {{"activity", {{"id", kept}, {"kind", "visit"}, {"customer_id", cid}, {"summary", "拜访"}}}})});
+  INFO(r.dump());
+  REQUIRE(r["results"].size() == 6);
+  CHECK(r["results"][0]["status"] == "rejected");  // nothing to delete yet
+  CHECK(r["results"][1]["status"] == "applied");
+  CHECK(r["results"][2]["status"] == "applied");
+  CHECK(r["results"][3]["status"] == "rejected");
+  CHECK(r["results"][3]["problems"][0]["code"] == "record_exists");
+  CHECK(r["results"][4]["status"] == "applied");
+  CHECK(r["results"][5]["status"] == "applied");
+  auto all = d.pull_all();
+  CHECK(all.count({"activity", aid}) == 0);  // deleted in the same push
+  REQUIRE(all.count({"activity", kept}) == 1);
+  const json& rec = all.at({"activity", kept})["record"];
+  CHECK(rec["summary"] == "拜访");
+  CHECK(rec["kind"] == "visit");
+  CHECK(rec["version"] == 1);
+  CHECK(rec["owner_id"].get<std::string>().size() > 0);
+  CHECK(rec["schema_version"] == 1);
+}
+
 TEST_CASE("a cursor older than the tombstone horizon must refetch") {
   TestServer s;
   Device d(s, "rep1");
