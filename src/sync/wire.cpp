@@ -4,6 +4,8 @@
 
 #include "sync/json_read.h"
 
+#include <type_traits>
+
 namespace cl::sync {
 
 std::string_view to_string(PushStatus s) {
@@ -24,8 +26,9 @@ Json array_of(const std::vector<T>& items, F encode) {
   return a;
 }
 
-template <class T, class F>
-std::vector<T> read_array(const Json& arr, const std::string& path, Problems& out, F decode) {
+// `arr` const or not: `decode` gets each element as `arr` has it (a decoder may move out of it).
+template <class T, class A, class F>
+std::vector<T> read_array(A& arr, const std::string& path, Problems& out, F decode) {
   std::vector<T> items;
   items.reserve(arr.size());
   for (std::size_t i = 0; i < arr.size(); ++i) {
@@ -73,7 +76,20 @@ Json to_json(const Mutation& m) {
               {"args", m.args},           {"at", m.at}};
 }
 
-Result<Mutation> mutation_from_json(const Json& j) {
+namespace {
+
+// One decoder for both overloads: from a `const Json` the args are copied, from a `Json` (a request
+// body the server owns) they are moved out — the body's largest part, never copied.
+template <class J>
+Json take_args(J& j) {
+  auto it = j.find("args");  // end() when j is not an object
+  if (it == j.end() || !it->is_object()) return Json::object();
+  if constexpr (std::is_const_v<J>) return *it;
+  else return std::move(*it);
+}
+
+template <class J>
+Result<Mutation> decode_mutation(J& j) {
   Problems out;
   JsonReader r(j, "", out);
   Mutation m;
@@ -82,26 +98,24 @@ Result<Mutation> mutation_from_json(const Json& j) {
   m.name = r.str("name");
   m.schema_version = static_cast<int>(r.i64("schema_version", false));
   m.base_version = r.i64("base_version", false);
-  m.args = r.object("args");
+  r.object("args");  // required, and an object: the problem if not
   m.at = r.i64("at", false);
   if (out.empty() && m.mid <= 0)
     r.fail("mid", "invalid_mid", "mid 必须为正整数", "mid must be a positive integer");
+  if (out.empty()) m.args = take_args(j);
   return finish(std::move(m), std::move(out));
 }
 
-Json to_json(const PushRequest& req) {
-  return Json{{"client_id", req.client_id},
-              {"schema_version", req.schema_version},
-              {"mutations", array_of(req.mutations, [](const Mutation& m) { return to_json(m); })}};
-}
-
-Result<PushRequest> push_request_from_json(const Json& j) {
+template <class J>
+Result<PushRequest> decode_push_request(J& j) {
   Problems out;
   JsonReader r(j, "", out);
   PushRequest req;
   req.client_id = r.str("client_id");
   req.schema_version = static_cast<int>(r.i64("schema_version"));
-  req.mutations = read_array<Mutation>(r.array("mutations"), "mutations", out, mutation_from_json);
+  r.array("mutations");  // required, and an array: the problem if not
+  if (auto ms = j.find("mutations"); ms != j.end() && ms->is_array())
+    req.mutations = read_array<Mutation>(*ms, "mutations", out, [](auto& m) { return decode_mutation(m); });
   std::int64_t prev = 0;
   for (auto& m : req.mutations) {
     if (m.client_id.empty()) m.client_id = req.client_id;
@@ -117,30 +131,19 @@ Result<PushRequest> push_request_from_json(const Json& j) {
   return finish(std::move(req), std::move(out));
 }
 
-Result<PushRequest> push_request_from_json(Json&& j) {
-  // Take every well-formed args object out first, leaving an empty object in its place: the decoder
-  // then sees the same shapes (args present and an object), so it accepts and refuses exactly what the
-  // const overload does; the taken objects go back into the decoded mutations by position.
-  std::vector<Json> taken;
-  if (j.is_object())
-    if (auto ms = j.find("mutations"); ms != j.end() && ms->is_array()) {
-      taken.resize(ms->size());
-      for (std::size_t i = 0; i < ms->size(); ++i) {
-        Json& m = (*ms)[i];
-        if (!m.is_object()) continue;
-        if (auto a = m.find("args"); a != m.end() && a->is_object()) {
-          taken[i] = std::move(*a);
-          *a = Json::object();
-        }
-      }
-    }
-  Result<PushRequest> out = push_request_from_json(static_cast<const Json&>(j));
-  // Only a fully valid request is used; then every mutation decoded, in order, one per element.
-  if (out.ok() && out.value.mutations.size() == taken.size())
-    for (std::size_t i = 0; i < taken.size(); ++i)
-      if (taken[i].is_object()) out.value.mutations[i].args = std::move(taken[i]);
-  return out;
+}  // namespace
+
+Result<Mutation> mutation_from_json(const Json& j) { return decode_mutation(j); }
+
+Json to_json(const PushRequest& req) {
+  return Json{{"client_id", req.client_id},
+              {"schema_version", req.schema_version},
+              {"mutations", array_of(req.mutations, [](const Mutation& m) { return to_json(m); })}};
 }
+
+Result<PushRequest> push_request_from_json(const Json& j) { return decode_push_request(j); }
+
+Result<PushRequest> push_request_from_json(Json&& j) { return decode_push_request(j); }
 
 Json to_json(const Conflict& c) {
   return Json{{"type", c.type},
