@@ -102,7 +102,7 @@ json to_json_value(const Opportunity& o) {
 }
 
 // One field list for the tree and for the text (core/json_text.h), keys in sorted order: a sync push
-// stores activities as text without building the tree (sync/mutation_support.h, store_text).
+// stores activities as text without building the tree (sync/mutation_support.h, store_for).
 template <class Object>
 void put_fields(Object& o, const Activity& a) {
   o.put("at", a.at)

@@ -66,7 +66,11 @@ bool valid_utf8(std::string_view s) {
   return true;
 }
 
-char* write_json_string(char* d, std::string_view s, bool* non_ascii) {
+namespace {
+
+// write_json_string for valid UTF-8 (bytes >= 0x80 are copied as they are); `*non_ascii` says
+// whether there were any, so only those strings need valid_utf8.
+char* write_plain_or_utf8(char* d, std::string_view s, bool* non_ascii) {
   *d++ = '"';
   const char* p = s.data();
   const char* const end = p + s.size();
@@ -109,11 +113,9 @@ char* write_json_string(char* d, std::string_view s, bool* non_ascii) {
     }
   }
   *d++ = '"';
-  if (non_ascii) *non_ascii = (seen & kHighs) != 0;
+  *non_ascii = (seen & kHighs) != 0;
   return d;
 }
-
-namespace {
 
 // nlohmann's text for a string that is not valid UTF-8 (U+FFFD for each ill-formed sequence).
 std::string replaced(std::string_view s) {
@@ -122,23 +124,24 @@ std::string replaced(std::string_view s) {
 
 }  // namespace
 
-void append_json_string(std::string& out, std::string_view s) {
+char* write_json_string(char* d, std::string_view s) {
   bool non_ascii = false;
+  char* end = write_plain_or_utf8(d, s, &non_ascii);
+  if (!non_ascii || valid_utf8(s)) return end;
+  const std::string t = replaced(s);  // never in a stored record: the server refuses such bodies
+  std::memcpy(d, t.data(), t.size());
+  return d + t.size();
+}
+
+void append_json_string(std::string& out, std::string_view s) {
   if (s.size() <= 256) {  // ids, codes, names, notes: escaped on the stack, appended once
     char buf[256 * 6 + 2];
-    char* end = write_json_string(buf, s, &non_ascii);
-    if (non_ascii && !valid_utf8(s)) out += replaced(s);  // never in a stored record: bodies are checked
-    else out.append(buf, end);
+    out.append(buf, write_json_string(buf, s));
     return;
   }
   const std::size_t used = out.size();
   out.resize(used + s.size() * 6 + 2);
-  char* end = write_json_string(out.data() + used, s, &non_ascii);
-  out.resize(static_cast<std::size_t>(end - out.data()));
-  if (non_ascii && !valid_utf8(s)) {
-    out.resize(used);
-    out += replaced(s);
-  }
+  out.resize(static_cast<std::size_t>(write_json_string(out.data() + used, s) - out.data()));
 }
 
 JsonTextObject::JsonTextObject() : out_(512, '\0') {  // an activity is about 350 bytes: one allocation
@@ -166,16 +169,7 @@ void JsonTextObject::key(const char* k) {
 
 JsonTextObject& JsonTextObject::put(const char* k, std::string_view value) {
   key(k);
-  bool non_ascii = false;
-  char* d = room(value.size() * 6 + 2);
-  char* end = write_json_string(d, value, &non_ascii);
-  if (non_ascii && !valid_utf8(value)) {  // never in a stored record: bodies are checked
-    const std::string t = replaced(value);
-    d = room(t.size());
-    std::memcpy(d, t.data(), t.size());
-    end = d + t.size();
-  }
-  used_ = static_cast<std::size_t>(end - out_.data());
+  used_ = static_cast<std::size_t>(write_json_string(room(value.size() * 6 + 2), value) - out_.data());
   return *this;
 }
 

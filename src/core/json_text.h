@@ -15,10 +15,10 @@ namespace cl {
 bool valid_utf8(std::string_view s);
 
 // Writes `s` as a JSON string literal (quotes included) at `d`, which has room for 6 * s.size() + 2
-// bytes, and returns the end. Plain runs are copied eight bytes at a time. Bytes >= 0x80 are copied as
-// they are, which is right only for valid UTF-8 (nlohmann replaces ill-formed sequences):
-// `*non_ascii` tells the caller whether there were any, so only those strings need valid_utf8.
-char* write_json_string(char* d, std::string_view s, bool* non_ascii);
+// bytes, and returns the end: any bytes, ill-formed UTF-8 replaced by U+FFFD as nlohmann does (three
+// bytes for one, so it fits too). Plain runs are copied eight bytes at a time, and UTF-8 is checked
+// only when the string has bytes >= 0x80.
+char* write_json_string(char* d, std::string_view s);
 
 // `s` as a JSON string literal, any bytes: ill-formed UTF-8 is replaced by U+FFFD as nlohmann does.
 void append_json_string(std::string& out, std::string_view s);

@@ -1,6 +1,5 @@
 #include "server/json_text.h"
 
-#include <array>
 #include <charconv>
 #include <cstring>
 #include <memory>
@@ -108,19 +107,10 @@ class Writer {
   }
   void string(std::string_view s) {
     need(s.size() * 6 + 2);  // the longest escape (\u00XX) is six bytes
-    char* const start = p_;
-    bool non_ascii = false;
-    p_ = write_json_string(p_, s, &non_ascii);
-    // nlohmann replaces ill-formed UTF-8 with U+FFFD; leave that (never seen in stored records) to it.
-    if (non_ascii && !valid_utf8(s)) {
-      p_ = start;
-      const std::string t = nlohmann_text(json(std::string(s)));
-      raw(t.data(), t.size());
-    }
+    p_ = write_json_string(p_, s);
   }
 
  private:
-
   std::unique_ptr<char[]>* buf_;
   std::size_t* buf_size_;
   char* p_;
