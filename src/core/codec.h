@@ -122,6 +122,16 @@ CL_CODEC_DECLARE(AuditEvent)
 CL_CODEC_DECLARE(Problem)
 #undef CL_CODEC_DECLARE
 
+// Patches a typed record with the keys `changes` has: `value` becomes what decode gives for its own
+// encoding with those keys replaced (a null resetting its field to the default, a list or map replaced
+// whole), and the problems are the ones that decode reports, naming the fields. Only the keys given are
+// read, so a mutation that sets a few fields (sync customer.update) skips encoding the whole record,
+// patching the tree and decoding it all back. schema_version is not checked: the record was decoded
+// before. On problems `value` is partly patched: discard it. Defined for Customer.
+template <class T>
+Problems decode_over(nlohmann::json changes, T& value);
+template <> Problems decode_over<Customer>(nlohmann::json changes, Customer& value);
+
 // Named spellings of decode<T>, for call sites that read better with them.
 inline Result<User> user_from_json(const nlohmann::json& j) { return decode<User>(j); }
 inline Result<Team> team_from_json(const nlohmann::json& j) { return decode<Team>(j); }

@@ -170,6 +170,25 @@ void decode_into(const json& j, T& value, Problems& problems, const std::string&
     return r;                                                                                \
   }
 
+template <>
+Problems decode_over<Customer>(json changes, Customer& value) {
+  if (!changes.is_object())
+    return {{"invalid_type", "", "内容类型错误，应为 JSON 对象", "Expected a JSON object"}};
+  // The readers leave a field alone for a null; decoding the patched record gives it the default.
+  static const json kDefaults = to_json_value(Customer{});
+  for (auto& [key, v] : changes.items())
+    if (v.is_null() && kDefaults.contains(key)) v = kDefaults[key];
+  if (!changes.contains("id")) changes["id"] = value.meta.id;  // required, as in decode
+  Problems problems;
+  try {
+    codec::Reader r(changes, problems, "");
+    codec::read_fields(r, value);
+  } catch (const std::exception& e) {
+    problems.push_back({"invalid_json", "", "无法解析内容", std::string("Could not decode: ") + e.what()});
+  }
+  return problems;
+}
+
 CL_CODEC_DEFINE(User)
 CL_CODEC_DEFINE(Team)
 CL_CODEC_DEFINE(TagGroup)

@@ -46,6 +46,15 @@ std::optional<sync::StoredRecord> PushRecordCache::find(std::string_view type, c
   return e.record;
 }
 
+bool PushRecordCache::visit(std::string_view type, const Id& id,
+                            const std::function<void(const sync::StoredRecord&)>& read) const {
+  Entry& e = entry(type, id);
+  if (!e.record) return false;
+  data_of(e);
+  read(*e.record);  // entries are nodes of records_: the reference survives look-ups `read` makes
+  return true;
+}
+
 std::optional<sync::StoredRecord> PushRecordCache::find_meta(std::string_view type, const Id& id) const {
   if (!assumed_.empty()) {
     set_key(type, id);

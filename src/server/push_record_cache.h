@@ -26,6 +26,7 @@ class PushRecordCache final : public sync::RecordView {
 
   std::optional<sync::StoredRecord> find(std::string_view type, const Id& id) const override;
   std::optional<sync::StoredRecord> find_meta(std::string_view type, const Id& id) const override;
+  bool visit(std::string_view type, const Id& id, const std::function<void(const sync::StoredRecord&)>& read) const override;
   Id team_of(const Id& user_id) const override;
   std::optional<Id> customer_with_code(const std::string& code) const override;  // R5, customer_match_keys.h
   bool keeps_text() const override { return true; }  // records are stored as text (wrote takes it)

@@ -27,6 +27,9 @@ class SyncRulesView final : public sync::RecordView {
   std::optional<sync::StoredRecord> find_meta(std::string_view type, const Id& id) const override {
     return base_.find_meta(type, id);
   }
+  bool visit(std::string_view type, const Id& id, const std::function<void(const sync::StoredRecord&)>& read) const override {
+    return base_.visit(type, id, read);
+  }
   Id team_of(const Id& user_id) const override { return base_.team_of(user_id); }
   std::optional<Id> customer_with_code(const std::string& code) const override { return base_.customer_with_code(code); }
   bool keeps_text() const override { return base_.keeps_text(); }

@@ -2,6 +2,8 @@
 // back, and problem constructors. Not part of the sync API.
 #pragma once
 
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -33,19 +35,31 @@ inline std::string arg_text(const Json& args, const char* key) {
 
 template <class T>
 struct Loaded {
-  StoredRecord stored;
+  StoredRecord stored;  // `data` is null unless loaded with_data
   T value;
 };
 
-// The live record of `type`/`id` if it exists and the actor may touch it, decoded as T.
+enum class WithData { No, Yes };
+
+// The live record of `type`/`id` if it exists and the actor may touch it, decoded as T. Its tree is
+// copied into `stored.data` only when asked (a rule that patches the JSON); otherwise the view lends it
+// for the decode (RecordView::visit) and only the columns are kept.
 template <class T>
-Result<Loaded<T>> load(const RecordView& view, std::string_view type, const Id& id, const Actor& actor) {
-  auto found = view.find(type, id);
-  if (!found || found->deleted || !actor_may_touch_record(actor, *found, view))
-    return Result<Loaded<T>>::failure({not_found(type, id)});
-  Result<T> decoded = decode<T>(found->data);
-  if (!decoded.ok()) return Result<Loaded<T>>::failure(std::move(decoded.problems));
-  return Result<Loaded<T>>::success({std::move(*found), std::move(decoded.value)});
+Result<Loaded<T>> load(const RecordView& view, std::string_view type, const Id& id, const Actor& actor,
+                       WithData with_data = WithData::No) {
+  Result<Loaded<T>> out = Result<Loaded<T>>::failure({not_found(type, id)});
+  view.visit(type, id, [&](const StoredRecord& found) {
+    if (found.deleted || !actor_may_touch_record(actor, found, view)) return;
+    Result<T> decoded = decode<T>(found.data);
+    if (!decoded.ok()) {
+      out = Result<Loaded<T>>::failure(std::move(decoded.problems));
+      return;
+    }
+    StoredRecord columns{found.type, found.id, found.owner_id, found.version, found.deleted, nullptr, {}};
+    if (with_data == WithData::Yes) columns.data = found.data;
+    out = Result<Loaded<T>>::success({std::move(columns), std::move(decoded.value)});
+  });
+  return out;
 }
 
 // Bumps meta (version, updated_at, created_at for new records) and fills the store's columns.
@@ -109,6 +123,15 @@ Result<T> read_new_record(const Mutation& m, const char* key, std::string_view t
   rec.meta.created_at = 0;
   return r;
 }
+
+// The part of args "set" that applies under the conflict rule (conflict_rule.h), as an object of the
+// keys and the values they take; a Conflict for each guarded key the server keeps. `server_value(key)`
+// is the record's current value of a key, asked for guarded keys only. nullopt with problems when set
+// is not a non-empty object or names a key outside `allowed`.
+std::optional<Json> patch_changes(const Mutation& m, std::string_view type, const Id& id, std::int64_t version,
+                                  const std::vector<std::string_view>& allowed,
+                                  const std::function<Json(const std::string&)>& server_value,
+                                  std::vector<Conflict>& conflicts, Problems& problems);
 
 // Applies args "set" to a record's JSON field by field under the conflict rule (conflict_rule.h).
 // `allowed` lists the settable keys. Returns false with problems on a bad key.

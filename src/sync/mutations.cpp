@@ -2,6 +2,7 @@
 #include "sync/mutations.h"
 
 #include <algorithm>
+#include <functional>
 
 #include "core/settings.h"
 #include "sync/conflict_rule.h"
@@ -55,31 +56,44 @@ bool valid_id(const std::string& id) {
          std::all_of(id.begin(), id.end(), [](char c) { return c > 0x20 && c < 0x7f && c != '/' && c != '\\'; });
 }
 
-bool apply_patch(const Mutation& m, std::string_view type, const StoredRecord& current,
-                 const std::vector<std::string_view>& allowed, Json& data, std::vector<Conflict>& conflicts,
-                 Problems& problems) {
+std::optional<Json> patch_changes(const Mutation& m, std::string_view type, const Id& id, std::int64_t version,
+                                  const std::vector<std::string_view>& allowed,
+                                  const std::function<Json(const std::string&)>& server_value,
+                                  std::vector<Conflict>& conflicts, Problems& problems) {
   const Json& set = m.args.contains("set") ? m.args["set"] : Json();
   if (!set.is_object() || set.empty()) {
     problems.push_back(invalid_args("set", "set must be a non-empty object"));
-    return false;
+    return std::nullopt;
   }
   const Json empty = Json::object();
   const Json& base = m.args.contains("base") && m.args["base"].is_object() ? m.args["base"] : empty;
+  Json changes = Json::object();
   for (const auto& [key, value] : set.items()) {
     if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
       problems.push_back(invalid_args("set." + key, "field " + key + " cannot be set by " + m.name));
       continue;
     }
-    const Json server_value = data.contains(key) ? data[key] : Json();
+    // Only a guarded field's decision reads the server's value (conflict_rule.h): the others apply.
+    const Json server = is_guarded_field(type, key) ? server_value(key) : Json();
     const Json* base_value = base.contains(key) ? &base[key] : nullptr;
-    if (decide_field(type, key, current.version, m.base_version, base_value, server_value, value) ==
-        FieldDecision::KeepServer) {
-      conflicts.push_back(Conflict{std::string(type), current.id, key, server_value, value, "server_kept"});
+    if (decide_field(type, key, version, m.base_version, base_value, server, value) == FieldDecision::KeepServer) {
+      conflicts.push_back(Conflict{std::string(type), id, key, server, value, "server_kept"});
       continue;
     }
-    data[key] = value;
+    changes[key] = value;
   }
-  return problems.empty();
+  if (!problems.empty()) return std::nullopt;
+  return changes;
+}
+
+bool apply_patch(const Mutation& m, std::string_view type, const StoredRecord& current,
+                 const std::vector<std::string_view>& allowed, Json& data, std::vector<Conflict>& conflicts,
+                 Problems& problems) {
+  const auto value_in_data = [&](const std::string& key) { return data.contains(key) ? data[key] : Json(); };
+  auto changes = patch_changes(m, type, current.id, current.version, allowed, value_in_data, conflicts, problems);
+  if (!changes) return false;
+  for (auto& [key, value] : changes->items()) data[key] = std::move(value);
+  return true;
 }
 
 }  // namespace detail

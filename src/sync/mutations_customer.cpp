@@ -41,15 +41,22 @@ Result<MutationOutcome> apply_customer_update(const Mutation& m, const Actor& ac
   static const std::vector<std::string_view> kAllowed = {
       "name",    "decision_maker", "decision_maker_title", "phone",    "main_business",     "address",
       "contacts", "tags",          "custom",               "owner_id", "contact_authorised"};
-  Json data = std::move(loaded.value.stored.data);  // no copy: apply_patch reads only the id and version of `stored`
+  const Customer& before = loaded.value.value;
   MutationOutcome out;
   Problems problems;
-  apply_patch(m, kTypeCustomer, loaded.value.stored, kAllowed, data, out.conflicts, problems);
+  // The record's JSON is built only if a guarded field (owner_id) needs its server value.
+  std::optional<Json> before_json;
+  const auto server_value = [&](const std::string& key) {
+    if (!before_json) before_json = encode(before);
+    return before_json->contains(key) ? (*before_json)[key] : Json();
+  };
+  auto changes = patch_changes(m, kTypeCustomer, loaded.value.stored.id, loaded.value.stored.version, kAllowed,
+                               server_value, out.conflicts, problems);
+  if (!changes) return Result<MutationOutcome>::failure(std::move(problems));
+  // The patched record, typed: what decoding the patched JSON would give (codec.h decode_over).
+  Customer c = before;
+  problems = decode_over(std::move(*changes), c);
   if (!problems.empty()) return Result<MutationOutcome>::failure(std::move(problems));
-  Result<Customer> next = decode<Customer>(data);
-  if (!next.ok()) return Result<MutationOutcome>::failure(std::move(next.problems));
-  Customer c = std::move(next.value);
-  const Customer& before = loaded.value.value;
   if (c.meta.owner_id != before.meta.owner_id) {
     problems = check_new_owner(actor, c.meta.owner_id, view);
     if (!problems.empty()) return Result<MutationOutcome>::failure(std::move(problems));

@@ -61,7 +61,7 @@ Result<MutationOutcome> apply_opportunity_create(const Mutation& m, const Actor&
 
 Result<MutationOutcome> apply_opportunity_update(const Mutation& m, const Actor& actor, const RecordView& view,
                                                  const Settings&, Instant now) {
-  auto l = load<Opportunity>(view, kTypeOpportunity, arg_text(m.args, "id"), actor);
+  auto l = load<Opportunity>(view, kTypeOpportunity, arg_text(m.args, "id"), actor, WithData::Yes);
   if (!l.ok()) return Result<MutationOutcome>::failure(std::move(l.problems));
   static const std::vector<std::string_view> kAllowed = {"title", "expected_amount_fen", "product_ids", "owner_id"};
   Json data = std::move(l.value.stored.data);  // no copy: apply_patch reads only the id and version of `stored`
@@ -119,7 +119,7 @@ Result<MutationOutcome> apply_opportunity_move_back(const Mutation& m, const Act
 
 Result<MutationOutcome> apply_opportunity_close(const Mutation& m, const Actor& actor, const RecordView& view,
                                                 const Settings& settings, Instant now) {
-  auto l = load<Opportunity>(view, kTypeOpportunity, arg_text(m.args, "id"), actor);
+  auto l = load<Opportunity>(view, kTypeOpportunity, arg_text(m.args, "id"), actor, WithData::Yes);
   if (!l.ok()) return Result<MutationOutcome>::failure(std::move(l.problems));
   const Json outcome = m.args.contains("outcome") ? m.args["outcome"] : Json();
   if (outcome != "won" && outcome != "lost")

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -56,6 +57,16 @@ class RecordView {
     auto r = find(type, id);
     if (r) r->data = nullptr;
     return r;
+  }
+  // Lends the record (with its JSON) to `read` for the length of the call; false, and no call, if
+  // absent. A view that holds its records (the server's push cache) lends its own instead of the copy
+  // find makes: a rule that decodes a record and never keeps its tree (load, mutation_support.h)
+  // skips a deep copy per mutation. `read` must not write through the view.
+  virtual bool visit(std::string_view type, const Id& id, const std::function<void(const StoredRecord&)>& read) const {
+    auto r = find(type, id);
+    if (!r) return false;
+    read(*r);
+    return true;
   }
   // The team an owner belongs to ("" if unknown) — R33: a manager's scope is the team.
   virtual Id team_of(const Id& user_id) const = 0;

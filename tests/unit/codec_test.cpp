@@ -262,3 +262,52 @@ TEST_CASE("two customers are equal exactly when their encodings are") {
     CHECK_FALSE(encode(changed) == encode(base));
   }
 }
+
+// decode_over must give exactly what the tree patch it replaces gave (sync customer.update): encode the
+// record, replace the keys, decode it all — for every key, with good values, nulls, wrong types and
+// bad nested elements, the same record or the same problems in the same order.
+TEST_CASE("patching a customer with decode_over equals decoding its patched JSON") {
+  const Customer base = fixtures::customer();
+  const json encoded = encode(base);
+  const std::vector<json> values = {
+      nullptr, 5, "文本", true, json::array(), json::object(),
+      json::array({json{{"name", "李工"}, {"phone", "13800000000"}, {"decision_maker", true}}}),
+      json::array({json{{"name", 5}}, "not an object"}), json{{"region", "杭州"}, {"grade", "A"}},
+      json{{"region", 5}}, json::array({json{{"from_owner", "u1"}, {"at", "soon"}}})};
+  std::size_t compared = 0, failed = 0;
+  for (const auto& [key, current] : encoded.items()) {
+    if (key == "schema_version") continue;
+    for (const json& v : values) {
+      CAPTURE(key);
+      CAPTURE(v.dump());
+      json patched = encoded;
+      patched[key] = v;
+      const Result<Customer> expected = decode<Customer>(patched);
+      Customer typed = base;
+      const Problems problems = decode_over(json{{key, v}}, typed);
+      REQUIRE(problems.size() == expected.problems.size());
+      for (std::size_t i = 0; i < problems.size(); ++i) {
+        CHECK(problems[i].code == expected.problems[i].code);
+        CHECK(problems[i].field == expected.problems[i].field);
+        CHECK(problems[i].message_en == expected.problems[i].message_en);
+      }
+      if (expected.ok()) CHECK(typed == expected.value);
+      ++compared;
+      failed += !expected.ok();
+    }
+  }
+  // Several keys at once, one of them reset: all applied, in one read.
+  json changes = {{"name", "新名称"}, {"tags", json{{"region", "温州"}}}, {"contacts", nullptr}, {"address", "瓯海区"}};
+  json patched = encoded;
+  for (const auto& [k, v] : changes.items()) patched[k] = v;
+  Customer typed = base;
+  CHECK(decode_over(changes, typed).empty());
+  CHECK(typed == decode<Customer>(patched).value);
+  CHECK(typed.contacts.empty());
+  CHECK(typed.tags.at("region") == "温州");
+  CHECK(typed.phone == base.phone);
+  // The sweep covered every field both ways: kept and refused.
+  CHECK(compared == (encoded.size() - 1) * values.size());
+  CHECK(failed > compared / 3);
+  CHECK(failed < compared);
+}
