@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/utf8.h"
+
 namespace cl {
 
 namespace {
@@ -20,48 +22,29 @@ constexpr auto kPlain = [] {
   return t;
 }();
 
-constexpr std::uint64_t kOnes = 0x0101010101010101ull, kHighs = 0x8080808080808080ull;
-
-// Whether any of the eight bytes needs an escape: a control character (< 0x20), '"' or '\'. The
-// classic zero-byte tests: exact about whether one exists, which is all a run copy needs to know.
-constexpr bool needs_escape(std::uint64_t w) {
-  const std::uint64_t control = (w - kOnes * 0x20) & ~w & kHighs;
-  const std::uint64_t q = w ^ (kOnes * '"'), b = w ^ (kOnes * '\\');
-  const std::uint64_t quote = (q - kOnes) & ~q & kHighs, backslash = (b - kOnes) & ~b & kHighs;
-  return (control | quote | backslash) != 0;
-}
+constexpr std::uint64_t kHighs = 0x8080808080808080ull;
 
 }  // namespace
 
 bool valid_utf8(std::string_view s) {
-  std::size_t i = 0, n = s.size();
-  while (i < n) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const auto* const end = p + s.size();
+  while (p < end) {
     // ASCII eight bytes at a time (most of a JSON body, and the keys and codes in a record).
-    while (i + 8 <= n) {
+    while (end - p >= 8) {
       std::uint64_t word;
-      std::memcpy(&word, s.data() + i, 8);
+      std::memcpy(&word, p, 8);
       if (word & kHighs) break;
-      i += 8;
+      p += 8;
     }
-    if (i >= n) break;
-    auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) { ++i; continue; }
-    std::size_t len;
-    std::uint32_t cp;
-    if ((c & 0xE0) == 0xC0) { len = 2; cp = c & 0x1F; }
-    else if ((c & 0xF0) == 0xE0) { len = 3; cp = c & 0x0F; }
-    else if ((c & 0xF8) == 0xF0) { len = 4; cp = c & 0x07; }
-    else return false;
-    if (i + len > n) return false;
-    for (std::size_t k = 1; k < len; ++k) {
-      auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (cc & 0x3F);
+    if (p == end) break;
+    if (*p < 0x80) {
+      ++p;
+      continue;
     }
-    // Overlong forms, surrogates and values past U+10FFFF are invalid.
-    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000)) return false;
-    if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
-    i += len;
+    const std::size_t n = utf8_sequence_length(p, end);
+    if (n == 0) return false;
+    p += n;
   }
   return true;
 }
@@ -79,7 +62,7 @@ char* write_plain_or_utf8(char* d, std::string_view s, bool* non_ascii) {
     while (end - p >= 8) {  // plain runs (text, ids, Chinese) eight bytes per step
       std::uint64_t w;
       std::memcpy(&w, p, 8);
-      if (needs_escape(w)) break;
+      if (json_word_needs_escape(w)) break;
       seen |= w;
       std::memcpy(d, p, 8);
       p += 8;

@@ -11,6 +11,17 @@
 
 namespace cl {
 
+// Whether any of eight bytes of a string, read as one word, needs an escape in a JSON string literal:
+// a control character (< 0x20), '"' or '\'. The classic zero-byte tests: exact about whether one
+// exists, which is all a run copy (or a reader skipping a run) needs to know.
+constexpr bool json_word_needs_escape(std::uint64_t w) {
+  constexpr std::uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+  const std::uint64_t control = (w - ones * 0x20) & ~w & highs;
+  const std::uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
+  const std::uint64_t quote = (q - ones) & ~q & highs, backslash = (b - ones) & ~b & highs;
+  return (control | quote | backslash) != 0;
+}
+
 // Well-formed UTF-8: no overlong forms, surrogates or values past U+10FFFF.
 bool valid_utf8(std::string_view s);
 

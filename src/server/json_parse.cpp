@@ -137,24 +137,6 @@ class Reader {
     return true;
   }
 
-  // One well-formed UTF-8 sequence at p_ (the byte ranges of RFC 3629, as nlohmann's lexer checks them):
-  // advances past it, or returns false.
-  bool utf8_sequence() {
-    const auto b = [&](std::ptrdiff_t i) { return static_cast<unsigned char>(p_[i]); };
-    const auto in = [&](std::ptrdiff_t i, unsigned lo, unsigned hi) { return p_ + i < end_ && b(i) >= lo && b(i) <= hi; };
-    const unsigned c = b(0);
-    std::ptrdiff_t n = 0;
-    if (c >= 0xC2 && c <= 0xDF) n = in(1, 0x80, 0xBF) ? 2 : 0;
-    else if (c == 0xE0) n = in(1, 0xA0, 0xBF) && in(2, 0x80, 0xBF) ? 3 : 0;
-    else if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) n = in(1, 0x80, 0xBF) && in(2, 0x80, 0xBF) ? 3 : 0;
-    else if (c == 0xED) n = in(1, 0x80, 0x9F) && in(2, 0x80, 0xBF) ? 3 : 0;
-    else if (c == 0xF0) n = in(1, 0x90, 0xBF) && in(2, 0x80, 0xBF) && in(3, 0x80, 0xBF) ? 4 : 0;
-    else if (c >= 0xF1 && c <= 0xF3) n = in(1, 0x80, 0xBF) && in(2, 0x80, 0xBF) && in(3, 0x80, 0xBF) ? 4 : 0;
-    else if (c == 0xF4) n = in(1, 0x80, 0x8F) && in(2, 0x80, 0xBF) && in(3, 0x80, 0xBF) ? 4 : 0;
-    p_ += n;
-    return n != 0;
-  }
-
   // At the opening quote.
   bool string(std::string& s) {
     ++p_;
@@ -168,8 +150,11 @@ class Reader {
         return true;
       }
       if (c < 0x20) return false;  // control characters must be escaped
-      if (c >= 0x80) {
-        if (!utf8_sequence()) return false;  // nlohmann refuses ill-formed UTF-8 in a string
+      if (c >= 0x80) {  // nlohmann refuses ill-formed UTF-8 in a string
+        const std::size_t n = utf8_sequence_length(reinterpret_cast<const unsigned char*>(p_),
+                                                   reinterpret_cast<const unsigned char*>(end_));
+        if (n == 0) return false;
+        p_ += n;
         continue;
       }
       if (c != '\\') {

@@ -118,6 +118,27 @@ TEST_CASE("parse_json_text agrees with nlohmann on generated documents and their
   CHECK(checked > 3000);
 }
 
+// The reader skips plain ASCII eight bytes at a time: each byte value, and whole or cut UTF-8
+// sequences, at every offset of the words it reads, inside strings and as keys.
+TEST_CASE("parse_json_text agrees with nlohmann on every byte at every offset of a string") {
+  int checked = 0;
+  for (std::size_t len = 0; len <= 20; ++len)
+    for (std::size_t at = 0; at <= len; ++at) {
+      const std::string head(at, 'a'), tail(len - at, 'b');
+      for (int byte = 0; byte < 256; ++byte) {
+        const std::string inside = head + static_cast<char>(byte) + tail;
+        check_same("\"" + inside + "\"");
+        ++checked;
+      }
+      for (const char* seq : {"杭", "é", "😀", "\xe6\x9d", "\xe6", "\xed\xa0\x80", "\xe0\x80\x80", "\xf4\x90\x80\x80", "\\n", "\\u4e2d"}) {
+        check_same("\"" + head + seq + tail + "\"");
+        check_same("{\"" + head + seq + tail + "\":1}");
+        checked += 2;
+      }
+    }
+  CHECK(checked > 50000);
+}
+
 TEST_CASE("valid_utf8 finds an ill-formed sequence wherever it sits, after long ASCII runs too") {
   for (std::size_t before = 0; before < 20; ++before)
     for (std::size_t after = 0; after < 12; after += 5) {
