@@ -44,12 +44,8 @@ Result<MutationOutcome> apply_customer_update(const Mutation& m, const Actor& ac
   const Customer& before = loaded.value.value;
   MutationOutcome out;
   Problems problems;
-  // The record's JSON is built only if a guarded field (owner_id) needs its server value.
-  std::optional<Json> before_json;
-  const auto server_value = [&](const std::string& key) {
-    if (!before_json) before_json = encode(before);
-    return before_json->contains(key) ? (*before_json)[key] : Json();
-  };
+  // Asked only for a guarded key (owner_id, the one a customer has), so the JSON is rarely built.
+  const auto server_value = [&](const std::string& key) { return encode(before).value(key, Json()); };
   auto changes = patch_changes(m, kTypeCustomer, loaded.value.stored.id, loaded.value.stored.version, kAllowed,
                                server_value, out.conflicts, problems);
   if (!changes) return Result<MutationOutcome>::failure(std::move(problems));
