@@ -36,6 +36,11 @@ struct Config {
   std::size_t max_json_bytes = 8u << 20;
   std::size_t evidence_max_bytes = 20u << 20;
 
+  // A sync push of at least this many mutations runs its rules on a helper thread while this one
+  // writes (push_lane.h): about half of a large push's time is SQLite. Smaller pushes, most of a
+  // tablet's, are not worth a thread.
+  std::size_t push_pipeline_min = 64;
+
   // R33: sessions and login throttling.
   Instant session_ttl_ms = 30 * kDay;
   int login_max_failures_account = 5;     // per username within the window → 429

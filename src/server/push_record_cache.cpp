@@ -18,7 +18,9 @@ PushRecordCache::Entry& PushRecordCache::entry(std::string_view type, const Id& 
   auto it = records_.find(key_);
   if (it != records_.end()) return it->second;
   Entry e;
-  if (auto row = store_.get_record(std::string(type), id)) {
+  std::optional<RecordRow> row;
+  lane_.call([&] { row = store_.get_record(std::string(type), id); });
+  if (row) {
     // Aggregate initialisation: `data` starts null (parsed on demand) instead of an empty object.
     e.record = sync::StoredRecord{std::move(row->type), std::move(row->id), std::move(row->owner_id), row->version,
                                   row->deleted, nullptr, {}};
@@ -68,15 +70,19 @@ std::optional<sync::StoredRecord> PushRecordCache::find_meta(std::string_view ty
 Id PushRecordCache::team_of(const Id& user_id) const {
   auto it = teams_.find(user_id);
   if (it != teams_.end()) return it->second;
-  auto u = store_.find_user(user_id);
-  Id team = u ? u->user.team_id : Id();
+  Id team;
+  lane_.call([&] {
+    if (auto u = store_.find_user(user_id)) team = u->user.team_id;
+  });
   teams_.emplace(user_id, team);
   return team;
 }
 
 std::optional<Id> PushRecordCache::customer_with_code(const std::string& code) const {
   if (!db_) return std::nullopt;
-  return server::customer_with_code(*db_, code);
+  std::optional<Id> out;
+  lane_.call([&] { out = server::customer_with_code(*db_, code); });
+  return out;
 }
 
 std::optional<std::pair<Id, Id>> PushRecordCache::owner_and_team(const std::string& type, const Id& id) const {

@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "server/push_lane.h"
 #include "server/store.h"
 #include "sync/record_view.h"
 
@@ -22,7 +23,9 @@ class Db;
 
 class PushRecordCache final : public sync::RecordView {
  public:
-  PushRecordCache(Store& store, Db* db) : store_(store), db_(db) {}
+  // Every read of the store goes through `lane` (push_lane.h): in a pipelined push it runs on the
+  // transaction's thread, after the writes queued before it.
+  PushRecordCache(Store& store, Db* db, PushLane& lane) : store_(store), db_(db), lane_(lane) {}
 
   std::optional<sync::StoredRecord> find(std::string_view type, const Id& id) const override;
   std::optional<sync::StoredRecord> find_meta(std::string_view type, const Id& id) const override;
@@ -65,6 +68,7 @@ class PushRecordCache final : public sync::RecordView {
 
   Store& store_;
   Db* db_;
+  PushLane& lane_;
   mutable std::map<Id, Id> teams_;
   mutable std::unordered_map<std::string, Entry> records_;
   mutable std::string key_;

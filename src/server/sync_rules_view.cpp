@@ -10,24 +10,33 @@
 namespace cl::server {
 
 std::optional<Id> SyncRulesView::team_of_unowned(std::string_view type, const Id& id) const {
-  auto row = store_.get_record(std::string(type), id);
-  return row ? row->team_id : Id();  // "" = no team: only an admin acts on it
+  Id team;  // "" = no team: only an admin acts on it
+  lane_.call([&] {
+    if (auto row = store_.get_record(std::string(type), id)) team = std::move(row->team_id);
+  });
+  return team;
 }
 
 std::optional<std::uint32_t> SyncRulesView::pushing_device() const {
   if (device_) return device_;
   // Only the user who registered the client id may mint codes with its number (routes register it).
-  auto& st = db_.cached("SELECT device_no FROM devices WHERE client_id = ? AND user_id = ?");
-  st.bind_all(client_id_, user_id_);
-  device_ = st.step() ? static_cast<std::uint32_t>(st.col_int(0)) : 0u;
-  st.reset();
+  std::uint32_t device = 0;
+  lane_.call([&] {
+    auto& st = db_.cached("SELECT device_no FROM devices WHERE client_id = ? AND user_id = ?");
+    st.bind_all(client_id_, user_id_);
+    if (st.step()) device = static_cast<std::uint32_t>(st.col_int(0));
+    st.reset();
+  });
+  device_ = device;
   return device_;
 }
 
 std::optional<User> SyncRulesView::find_user(const Id& id) const {
-  auto u = store_.find_user(id);
-  if (!u) return std::nullopt;
-  return u->user;
+  std::optional<User> out;
+  lane_.call([&] {
+    if (auto u = store_.find_user(id)) out = std::move(u->user);
+  });
+  return out;
 }
 
 std::vector<sync::CustomerDuplicate> SyncRulesView::customer_duplicates(const Customer& candidate) const {
@@ -35,12 +44,16 @@ std::vector<sync::CustomerDuplicate> SyncRulesView::customer_duplicates(const Cu
   // (customer_match_keys.h); the table already holds this push's earlier creates (same transaction).
   DuplicateIndex index;
   std::map<Id, Id> owner_of;
-  for (const auto& id : customers_matching(db_, duplicate_probe_keys(candidate))) {
-    auto row = store_.get_record(std::string(sync::kTypeCustomer), id);
+  std::vector<RecordRow> rows;
+  lane_.call([&] {
+    for (const auto& id : customers_matching(db_, duplicate_probe_keys(candidate)))
+      if (auto row = store_.get_record(std::string(sync::kTypeCustomer), id)) rows.push_back(std::move(*row));
+  });
+  for (const auto& row : rows) {
     Customer c;
-    if (!row || row->deleted || !read_match_fields(row->body, c)) continue;
-    c.meta.id = row->id;
-    owner_of[c.meta.id] = row->owner_id;
+    if (row.deleted || !read_match_fields(row.body, c)) continue;
+    c.meta.id = row.id;
+    owner_of[c.meta.id] = row.owner_id;
     index.add(c);
   }
   std::vector<sync::CustomerDuplicate> out;
@@ -61,8 +74,11 @@ std::vector<sync::CustomerDuplicate> SyncRulesView::customer_duplicates(const Cu
     if (!d.owner_id.empty()) {
       auto it = user_names_.find(d.owner_id);
       if (it == user_names_.end()) {
-        auto u = store_.find_user(d.owner_id);
-        it = user_names_.emplace(d.owner_id, u ? u->user.display_name : std::string()).first;
+        std::string name;
+        lane_.call([&] {
+          if (auto u = store_.find_user(d.owner_id)) name = std::move(u->user.display_name);
+        });
+        it = user_names_.emplace(d.owner_id, std::move(name)).first;
       }
       d.owner_name = it->second;
     }
@@ -75,8 +91,10 @@ std::optional<std::vector<sync::StoredRecord>> SyncRulesView::catalog(std::strin
   if (!is_shared_catalog_type(type)) return std::vector<sync::StoredRecord>{};  // only the shared catalog
   auto it = catalog_.find(type);
   if (it == catalog_.end()) {
+    std::vector<RecordRow> stored;
+    lane_.call([&] { stored = store_.records_of_type(std::string(type), Scope{Scope::Kind::All, {}, {}}); });
     std::vector<sync::StoredRecord> rows;
-    for (const auto& row : store_.records_of_type(std::string(type), Scope{Scope::Kind::All, {}, {}})) {
+    for (const auto& row : stored) {
       sync::StoredRecord r;
       r.type = row.type;
       r.id = row.id;

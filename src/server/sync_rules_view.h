@@ -11,6 +11,7 @@
 #include <string>
 
 #include "core/dedup.h"
+#include "server/push_lane.h"
 #include "server/store.h"
 #include "sync/record_view.h"
 
@@ -20,8 +21,9 @@ class Db;
 
 class SyncRulesView final : public sync::RecordView {
  public:
-  SyncRulesView(const sync::RecordView& base, Store& store, Db& db, Id user_id, std::string client_id)
-      : base_(base), store_(store), db_(db), user_id_(std::move(user_id)), client_id_(std::move(client_id)) {}
+  // Its own reads go through `lane`, as the base's do (push_record_cache.h).
+  SyncRulesView(const sync::RecordView& base, Store& store, Db& db, PushLane& lane, Id user_id, std::string client_id)
+      : base_(base), store_(store), db_(db), lane_(lane), user_id_(std::move(user_id)), client_id_(std::move(client_id)) {}
 
   std::optional<sync::StoredRecord> find(std::string_view type, const Id& id) const override { return base_.find(type, id); }
   std::optional<sync::StoredRecord> find_meta(std::string_view type, const Id& id) const override {
@@ -45,6 +47,7 @@ class SyncRulesView final : public sync::RecordView {
   const sync::RecordView& base_;
   Store& store_;
   Db& db_;
+  PushLane& lane_;
   Id user_id_;
   std::string client_id_;
   mutable std::optional<std::uint32_t> device_;

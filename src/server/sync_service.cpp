@@ -13,6 +13,7 @@
 #include "server/db.h"
 #include "server/ids.h"
 #include "server/json_text.h"
+#include "server/push_lane.h"
 #include "server/push_record_cache.h"
 #include "server/scope.h"
 #include "server/store.h"
@@ -142,7 +143,7 @@ std::int64_t read_last_mid(Db& db, const Id& user_id, const std::string& client_
 }
 
 // What an audit reader needs to know about a synced change (R30): who, what, which mutation, evidence.
-void audit(Store& store, const sync::Mutation& m, const sync::StoredRecord& w, const Id& actor, Instant now) {
+AuditEvent audit_event(const sync::Mutation& m, const sync::StoredRecord& w, const Id& actor, Instant now) {
   AuditEvent e;
   e.id = new_uuid_v7(now);
   e.at = now;
@@ -156,8 +157,12 @@ void audit(Store& store, const sync::Mutation& m, const sync::StoredRecord& w, c
         e.evidence_sha256.push_back(ev["sha256"].get<std::string>());
   if (m.args.contains("set") && m.args["set"].is_object())
     for (const auto& [k, v] : m.args["set"].items()) e.changes.push_back(FieldChange{k, "", json_text(v)});
-  store.append_audit(e);
+  return e;
 }
+
+// Thrown inside a pipelined push's transaction (rolling it back) when a create's id turned out taken
+// after the rules had gone on as if it were free; the push then runs again without the helper.
+struct SpeculationFailed {};
 
 // The record a create mutation makes (its first write): the args object it comes in and its type.
 struct NewRecord {
@@ -217,71 +222,114 @@ SyncOutcome<sync::PushResponse> SyncService::push(const User& user, const sync::
   if (req.mutations.size() > static_cast<std::size_t>(kMaxMutationsPerPush))
     return {std::nullopt, error(413, "too_many_mutations", "at most 5000 mutations per push")};
   if (!ctx_.db) return {std::nullopt, error(503, "unavailable", "sync store unavailable")};
-  const sync::Actor actor{user.id, user.role, user.team_id};
   try {
     const Instant now = ctx_.now();
-    auto resp = ctx_.store.transaction([&]() -> sync::PushResponse {
-      Db& db = *ctx_.db;
-      const std::shared_ptr<const Settings> settings = settings_.get(ctx_.store);  // decoded once per stored version
-      PushRecordCache view(ctx_.store, ctx_.db);
-      const SyncRulesView rules(view, ctx_.store, db, user.id, req.client_id);  // R5/R33 checks a replica can't make
-      sync::PushResponse out;
-      std::int64_t last = read_last_mid(db, user.id, req.client_id);
+    const bool pipelined = req.mutations.size() >= ctx_.config.push_pipeline_min;
+    if (pipelined) ++push_counts_.pipelined;
+    try {
+      return {push_in_transaction(user, req, now, pipelined), std::nullopt};
+    } catch (const SpeculationFailed&) {
+      // A create's id was taken after all: the whole batch runs again, rolled back, one thread.
+      ++push_counts_.replayed;
+      return {push_in_transaction(user, req, now, false), std::nullopt};
+    }
+  } catch (const DbError& e) {
+    // Transient (busy, I/O, disk full): nothing was committed; the client retries with backoff.
+    return {std::nullopt, error(503, "unavailable", std::string("storage unavailable, retry later: ") + e.what())};
+  }
+}
 
-      auto apply = [&](const sync::Mutation& m) {
-        Result<sync::MutationOutcome> applied;
-        try {
-          applied = sync::apply_mutation(m, actor, rules, *settings, now);
-        } catch (const std::exception& e) {
-          // A poison mutation must never block the outbox behind it (SYNC.md): reject and advance.
-          applied.problems = {Problem{"internal_error", "", "服务器无法处理该操作", std::string("cannot apply: ") + e.what()}};
-        }
-        return applied;
-      };
-      // Stores an applied mutation's writes. With `fresh`, the first write must be that new record, and
-      // it is inserted only if its key is free: false = taken (or not the first write), nothing written.
-      auto write = [&](const sync::Mutation& m, sync::MutationOutcome& outcome, const NewRecord* fresh) -> bool {
-        if (fresh && (outcome.writes.empty() || outcome.writes[0].type != fresh->type || outcome.writes[0].id != fresh->id))
-          return false;
-        for (std::size_t i = 0; i < outcome.writes.size(); ++i) {
-          sync::StoredRecord& w = outcome.writes[i];
-          const bool insert_only = fresh && i == 0;
-          auto before = insert_only ? std::optional<std::pair<Id, Id>>() : view.owner_and_team(w.type, w.id);
-          // An unowned record (an unassigned lead) keeps its team: there is no owner to take one from.
-          const Id team = w.owner_id.empty() && before ? before->second : view.team_of(w.owner_id);
-          if (before && (before->first != w.owner_id || before->second != team)) {
-            // R33: the old owner and team must learn the record left their scope.
+sync::PushResponse SyncService::push_in_transaction(const User& user, const sync::PushRequest& req, Instant now,
+                                                    bool pipelined) {
+  const sync::Actor actor{user.id, user.role, user.team_id};
+  return ctx_.store.transaction([&]() -> sync::PushResponse {
+    Db& db = *ctx_.db;
+    const std::shared_ptr<const Settings> settings = settings_.get(ctx_.store);  // decoded once per stored version
+    std::int64_t last = read_last_mid(db, user.id, req.client_id);
+    // Pipelined, the rules (and everything below that is not a job) run on push_helper_; the jobs given to
+    // lane.post and lane.call run here, on the transaction's thread, in the order they were given.
+    DirectLane direct;
+    PipelinedLane piped;
+    PushLane& lane = pipelined ? static_cast<PushLane&>(piped) : direct;
+    PushRecordCache view(ctx_.store, ctx_.db, lane);
+    const SyncRulesView rules(view, ctx_.store, db, lane, user.id, req.client_id);  // R5/R33 checks a replica can't make
+    sync::PushResponse out;
+    bool id_taken = false;  // pipelined: a create's insert found its id taken (written by a job)
+
+    auto apply = [&](const sync::Mutation& m) {
+      Result<sync::MutationOutcome> applied;
+      try {
+        applied = sync::apply_mutation(m, actor, rules, *settings, now);
+      } catch (const DbError&) {
+        throw;  // storage, not the mutation: the push fails whole (503) and the client retries it
+      } catch (const std::exception& e) {
+        // A poison mutation must never block the outbox behind it (SYNC.md): reject and advance.
+        applied.problems = {Problem{"internal_error", "", "服务器无法处理该操作", std::string("cannot apply: ") + e.what()}};
+      }
+      return applied;
+    };
+    // Stores an applied mutation's writes. With `fresh`, the first write must be that new record, and
+    // it is inserted only if its key is free: false = taken (or not the first write), nothing written.
+    // Pipelined, the insert runs later: the rules go on as if it succeeded, and if it did not, the job
+    // stops the lane and the batch runs again without the helper (SpeculationFailed).
+    auto write = [&](const sync::Mutation& m, sync::MutationOutcome& outcome, const NewRecord* fresh) -> bool {
+      if (fresh && (outcome.writes.empty() || outcome.writes[0].type != fresh->type || outcome.writes[0].id != fresh->id))
+        return false;
+      for (std::size_t i = 0; i < outcome.writes.size(); ++i) {
+        sync::StoredRecord& w = outcome.writes[i];
+        const bool insert_only = fresh && i == 0;
+        auto before = insert_only ? std::optional<std::pair<Id, Id>>() : view.owner_and_team(w.type, w.id);
+        // An unowned record (an unassigned lead) keeps its team: there is no owner to take one from.
+        const Id team = w.owner_id.empty() && before ? before->second : view.team_of(w.owner_id);
+        if (before && (before->first != w.owner_id || before->second != team)) {
+          // R33: the old owner and team must learn the record left their scope.
+          lane.post([this, &db, type = w.type, id = w.id, old = *before] {
             db.cached("INSERT INTO sync_scope_exits(seq, type, id, old_owner_id, old_team_id) VALUES (?, ?, ?, ?, ?)")
-                .bind_all(ctx_.store.next_seq(), w.type, w.id, before->first, before->second)
+                .bind_all(ctx_.store.next_seq(), type, id, old.first, old.second)
                 .run();
-          }
-          RecordRow row;
-          row.type = w.type;
-          row.id = w.id;
-          row.owner_id = w.owner_id;
-          row.team_id = team;
-          row.region = region_of(w);
-          row.version = w.version;
-          row.deleted = w.deleted;
-          // = dump(-1, ' ', false, replace), without nlohmann's per-character writer; a record the rules
-          // wrote as text (store_for, keeps_text) is stored as it came.
-          row.body = w.data.is_null() ? std::move(w.text) : json_text(w.data);
-          row.updated_at = now;
-          row.parsed = &w.data;
-          row.match_fields_unchanged = view.match_fields_unchanged(w);
-          if (insert_only) {
-            if (!ctx_.store.insert_new_record(row)) return false;  // the first write: nothing else written yet
-          } else {
+          });
+        }
+        RecordRow row;
+        row.type = w.type;
+        row.id = w.id;
+        row.owner_id = w.owner_id;
+        row.team_id = team;
+        row.region = region_of(w);
+        row.version = w.version;
+        row.deleted = w.deleted;
+        // = dump(-1, ' ', false, replace), without nlohmann's per-character writer; a record the rules
+        // wrote as text (store_for, keeps_text) is stored as it came.
+        row.body = w.data.is_null() ? std::move(w.text) : json_text(w.data);
+        row.updated_at = now;
+        // The tree saves the store a parse of the body for a customer's match keys; a queued write
+        // runs after view.wrote has taken the tree, so it parses the body instead.
+        row.parsed = pipelined ? nullptr : &w.data;
+        row.match_fields_unchanged = view.match_fields_unchanged(w);
+        if (insert_only && !pipelined) {
+          if (!ctx_.store.insert_new_record(row)) return false;  // the first write: nothing else written yet
+        } else if (insert_only) {
+          lane.post([this, &piped, &id_taken, row = std::move(row)]() mutable {
+            if (!ctx_.store.insert_new_record(row)) {
+              id_taken = true;
+              piped.stop();
+            }
+          });
+        } else {
+          lane.post([this, row = std::move(row)]() mutable {
             row.seq = ctx_.store.next_seq();
             ctx_.store.put_record(row);
-          }
-          if (m.name != sync::kActivityLog) audit(ctx_.store, m, w, user.id, now);
-          view.wrote(std::move(w), team);  // last use of w: the batch cache takes it without a deep copy
+          });
         }
-        return true;
-      };
+        if (m.name != sync::kActivityLog)
+          lane.post([this, e = audit_event(m, w, user.id, now)] { ctx_.store.append_audit(e); });
+        view.wrote(std::move(w), team);  // last use of w: the batch cache takes it without a deep copy
+      }
+      return true;
+    };
 
+    auto run_batch = [&] {
       for (const auto& m : req.mutations) {
+        if (lane.stopped()) return;  // pipelined: the batch runs again (or fails); the rest is moot
         sync::PushResult r;
         r.mid = m.mid;
         if (m.mid <= last) {
@@ -309,35 +357,54 @@ SyncOutcome<sync::PushResponse> SyncService::push(const User& user, const sync::
         if (!applied.ok()) {
           r.status = sync::PushStatus::Rejected;
           r.problems = applied.problems;
-          db.cached("INSERT OR REPLACE INTO sync_rejections(user_id, client_id, mid, name, args, problems, at) VALUES (?, ?, ?, ?, ?, ?, ?)")
-              .bind_all(user.id, req.client_id, m.mid, m.name, m.args.dump(-1, ' ', false, Json::error_handler_t::replace),
-                        problems_json(r.problems).dump(), now)
-              .run();
+          lane.post([&db, &user, &req, mid = m.mid, name = m.name,
+                     args = m.args.dump(-1, ' ', false, Json::error_handler_t::replace),
+                     problems = problems_json(r.problems).dump(), now] {
+            db.cached("INSERT OR REPLACE INTO sync_rejections(user_id, client_id, mid, name, args, problems, at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+                .bind_all(user.id, req.client_id, mid, name, args, problems, now)
+                .run();
+          });
         } else {
           if (!written) write(m, applied.value, nullptr);
           for (const auto& c : applied.value.conflicts)
-            db.cached("INSERT INTO sync_conflicts(user_id, client_id, mid, body, at) VALUES (?, ?, ?, ?, ?)")
-                .bind_all(user.id, req.client_id, m.mid, sync::to_json(c).dump(), now)
-                .run();
+            lane.post([&db, &user, &req, mid = m.mid, body = sync::to_json(c).dump(), now] {
+              db.cached("INSERT INTO sync_conflicts(user_id, client_id, mid, body, at) VALUES (?, ?, ?, ?, ?)")
+                  .bind_all(user.id, req.client_id, mid, body, now)
+                  .run();
+            });
           r.status = sync::PushStatus::Applied;
           r.conflicts = applied.value.conflicts;
         }
         last = m.mid;
         out.results.push_back(std::move(r));
       }
-      db.cached(
-            "INSERT INTO sync_clients(user_id, client_id, last_mid, updated_at) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT(user_id, client_id) DO UPDATE SET last_mid = excluded.last_mid, updated_at = excluded.updated_at")
-          .bind_all(user.id, req.client_id, last, now)
-          .run();
-      out.last_mid = last;
-      return out;
-    });
-    return {std::move(resp), std::nullopt};
-  } catch (const DbError& e) {
-    // Transient (busy, I/O, disk full): nothing was committed; the client retries with backoff.
-    return {std::nullopt, error(503, "unavailable", std::string("storage unavailable, retry later: ") + e.what())};
-  }
+    };
+
+    if (pipelined) {
+      push_helper_.start([&] {
+        try {
+          run_batch();
+        } catch (...) {
+          piped.fail(std::current_exception());
+          return;
+        }
+        piped.finish();
+      });
+      piped.serve();  // returns once the helper has finished and every job has run (or been skipped)
+      push_helper_.join();
+      piped.rethrow_error();
+      if (id_taken) throw SpeculationFailed{};
+    } else {
+      run_batch();
+    }
+    db.cached(
+          "INSERT INTO sync_clients(user_id, client_id, last_mid, updated_at) VALUES (?, ?, ?, ?) "
+          "ON CONFLICT(user_id, client_id) DO UPDATE SET last_mid = excluded.last_mid, updated_at = excluded.updated_at")
+        .bind_all(user.id, req.client_id, last, now)
+        .run();
+    out.last_mid = last;
+    return out;
+  });
 }
 
 SyncOutcome<sync::PullResponse> SyncService::pull(const User& user, const sync::PullRequest& req,

@@ -4,6 +4,7 @@
 // only decodes, calls this and maps SyncError to a status.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -13,6 +14,7 @@
 #include "core/problem.h"
 #include "server/catalog_scope.h"
 #include "server/context.h"
+#include "server/push_lane.h"
 #include "server/settings_cache.h"
 #include "sync/wire.h"
 
@@ -63,10 +65,24 @@ class SyncService {
   std::int64_t purge_tombstones(std::int64_t up_to_seq);
   std::int64_t tombstone_horizon();
 
+  // How pushes ran (push_lane.h): with the rules on a helper thread, and how many of those ran again
+  // on one thread because a create's id was taken after all.
+  struct PushCounts {
+    std::atomic<std::int64_t> pipelined{0};
+    std::atomic<std::int64_t> replayed{0};
+  };
+  const PushCounts& push_counts() const { return push_counts_; }
+
  private:
+  // The push's transaction; `pipelined`: rules on a helper thread (push_lane.h). Throws
+  // SpeculationFailed when a pipelined push must run again without the helper (sync_service.cpp).
+  sync::PushResponse push_in_transaction(const User& user, const sync::PushRequest& req, Instant now, bool pipelined);
+
   ServerContext& ctx_;
   CatalogCache catalog_;
   SettingsCache settings_;
+  PushCounts push_counts_;
+  HelperThread push_helper_;  // runs a pipelined push's rules (push_lane.h)
 };
 
 // The pipeline settings the sync rules use (R4 required fields/tags, R9 stages, R10 evidence kinds):
