@@ -235,3 +235,52 @@ TEST_CASE("a pipelined push leaves exactly what the one-thread push leaves: resp
   for (const auto& row : rows_two) exits += row.rfind("sync_scope_exits |", 0) == 0;
   CHECK(exits >= 1);
 }
+
+TEST_CASE("a storage error in a push — in a queued write or in a read the rules make — fails it whole (503), writes nothing, and the next push runs") {
+  World one("err-one", static_cast<std::size_t>(-1));
+  World two("err-two", 1);
+  std::uint32_t device = 0;
+  for (World* w : {&one, &two}) {
+    auto reg = w->service.register_device(w->rep, "dev-rep");
+    REQUIRE(reg.value);
+    device = (*reg.value)["device_no"].get<std::uint32_t>();
+  }
+  json batch = json::array();
+  for (int i = 0; i < 4; ++i)
+    batch.push_back(m(i + 1, "customer.create", {{"customer", customer("c" + std::to_string(i), device, i + 1, "1390000000" + std::to_string(i))}}));
+  for (int i = 0; i < 20; ++i)
+    batch.push_back(m(i + 5, "activity.log", {{"activity", {{"id", "a" + std::to_string(i)}, {"kind", "call"}, {"customer_id", "c" + std::to_string(i % 4)}}}}));
+  batch.push_back(m(25, "customer.update", {{"id", "c2"}, {"set", {{"address", "西湖区文三路 1 号"}}}}, 1));
+
+  for (World* w : {&one, &two}) {
+    const auto before = w->tables();
+    // A write fails: the audit row of c2's edit, the batch's last mutation.
+    w->store.transaction([&] {
+      w->store.db().exec("CREATE TRIGGER fail_audit BEFORE INSERT ON audit_events WHEN NEW.entity_id = 'c2' AND NEW.action = 'customer.update' "
+                         "BEGIN SELECT RAISE(ABORT, 'injected write failure'); END;");
+    });
+    json failed = w->push(w->rep, request("dev-rep", batch));
+    CHECK(failed["error"] == "unavailable");
+    CHECK(failed["message"].get<std::string>().find("injected write failure") != std::string::npos);
+    w->store.transaction([&] { w->store.db().exec("DROP TRIGGER fail_audit"); });
+    CHECK(w->tables() == before);
+
+    // A read only the rules make fails (R5: which device may mint these codes), so it is not the
+    // mutation's fault: the push fails, the mutation is not rejected.
+    w->store.transaction([&] { w->store.db().exec("ALTER TABLE devices RENAME TO devices_away"); });
+    failed = w->push(w->rep, request("dev-rep", batch));
+    CHECK(failed["error"] == "unavailable");
+    CHECK(failed["message"].get<std::string>().find("devices") != std::string::npos);
+    w->store.transaction([&] { w->store.db().exec("ALTER TABLE devices_away RENAME TO devices"); });
+    CHECK(w->tables() == before);
+  }
+  // With storage back, the same push applies everything, the same way in both.
+  const json a = one.push(one.rep, request("dev-rep", batch));
+  const json b = two.push(two.rep, request("dev-rep", batch));
+  CHECK(a == b);
+  REQUIRE(a["results"].size() == 25);
+  for (const auto& r : a["results"]) CHECK(r["status"] == "applied");
+  CHECK(one.tables() == two.tables());
+  CHECK(two.service.push_counts().pipelined == 3);
+  CHECK(two.service.push_counts().replayed == 0);
+}
