@@ -43,6 +43,8 @@ options (flags win over environment variables):
   --web DIR           static files to serve, e.g. build/wasm/dist (env CLOSELOOP_WEB)
   --threads N         HTTP worker threads (default 256; one per open keep-alive connection)
   --db-readers N      read-only SQLite connections for reads beside the writer (default 16; 0 = none)
+  --push-pipeline-min N  a sync push of N or more mutations runs its rules on a helper thread beside
+                      its SQLite writes (default 64; 0 = never)
   --fast-hash         minimum argon2id cost (tests only)
   --scale S           demo data for an empty database: demo (default), large, users (people only)
   --session-ttl-seconds N, --login-limit-account N, --login-limit-address N,
@@ -113,6 +115,7 @@ bool parse_config(int argc, char** argv, Config& c, std::string& error) {
   if (!int_opt("port", 0, 65535, [&](long long n) { c.port = static_cast<int>(n); })) return false;
   if (!int_opt("threads", 1, 2048, [&](long long n) { c.threads = static_cast<int>(n); })) return false;
   if (!int_opt("db-readers", 0, 64, [&](long long n) { c.db_readers = static_cast<int>(n); })) return false;
+  if (!int_opt("push-pipeline-min", 0, 1000000, [&](long long n) { c.push_pipeline_min = static_cast<std::size_t>(n); })) return false;
   if (!int_opt("session-ttl-seconds", 1, 365LL * 86400, [&](long long n) { c.session_ttl_ms = n * 1000; })) return false;
   if (!int_opt("login-limit-account", 1, 1000000, [&](long long n) { c.login_max_failures_account = static_cast<int>(n); })) return false;
   if (!int_opt("login-limit-address", 1, 1000000, [&](long long n) { c.login_max_failures_address = static_cast<int>(n); })) return false;

@@ -38,7 +38,7 @@ struct Config {
 
   // A sync push of at least this many mutations runs its rules on a helper thread while this one
   // writes (push_lane.h): about half of a large push's time is SQLite. Smaller pushes, most of a
-  // tablet's, are not worth a thread.
+  // tablet's, are not worth a thread. 0 = never (--push-pipeline-min).
   std::size_t push_pipeline_min = 64;
 
   // R33: sessions and login throttling.

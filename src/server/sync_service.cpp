@@ -224,7 +224,8 @@ SyncOutcome<sync::PushResponse> SyncService::push(const User& user, const sync::
   if (!ctx_.db) return {std::nullopt, error(503, "unavailable", "sync store unavailable")};
   try {
     const Instant now = ctx_.now();
-    const bool pipelined = req.mutations.size() >= ctx_.config.push_pipeline_min;
+    const std::size_t min = ctx_.config.push_pipeline_min;
+    const bool pipelined = min > 0 && req.mutations.size() >= min;
     if (pipelined) ++push_counts_.pipelined;
     try {
       return {push_in_transaction(user, req, now, pipelined), std::nullopt};

@@ -179,7 +179,7 @@ std::vector<std::pair<int, json>> pushes(std::uint32_t device) {
 }  // namespace
 
 TEST_CASE("a pipelined push leaves exactly what the one-thread push leaves: responses, records, audit, rejections, keys") {
-  World one("one", static_cast<std::size_t>(-1));  // never pipelined
+  World one("one", 0);  // never pipelined
   World two("two", 1);                              // every push pipelined
   std::uint32_t device = 0;
   for (World* w : {&one, &two}) {
@@ -237,7 +237,7 @@ TEST_CASE("a pipelined push leaves exactly what the one-thread push leaves: resp
 }
 
 TEST_CASE("a storage error in a push — in a queued write or in a read the rules make — fails it whole (503), writes nothing, and the next push runs") {
-  World one("err-one", static_cast<std::size_t>(-1));
+  World one("err-one", 0);
   World two("err-two", 1);
   std::uint32_t device = 0;
   for (World* w : {&one, &two}) {

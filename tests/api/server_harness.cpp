@@ -179,8 +179,10 @@ std::string TestServer::login(const std::string& username, const std::string& pa
 
 TestServer& shared_server() {
   // Generous per-address limit: every test logs in from 127.0.0.1. The limit itself is tested on
-  // a server of its own.
-  static TestServer server({"--login-limit-address", "100000"});
+  // a server of its own. Every push to it, however small, runs pipelined (server/push_lane.h), so the
+  // whole API suite goes through the two-thread lane; servers of their own keep the default (64), so
+  // their small pushes take the one-thread path, and push_pipeline_test compares the two.
+  static TestServer server({"--login-limit-address", "100000", "--push-pipeline-min", "1"});
   return server;
 }
 
