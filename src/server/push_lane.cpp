@@ -46,6 +46,16 @@ void PipelinedLane::call(const std::function<void()>& fn) {
 
 bool PipelinedLane::stopped() const { return stopped_.load(); }
 
+void PipelinedLane::run_helper(const std::function<void()>& work) {
+  try {
+    work();
+  } catch (...) {
+    fail(std::current_exception());
+    return;
+  }
+  finish();
+}
+
 void PipelinedLane::finish() {
   {
     std::lock_guard lock(mutex_);

@@ -49,6 +49,8 @@ class PipelinedLane final : public PushLane {
   void post(std::function<void()> fn) override;
   bool stopped() const override;
 
+  // Helper thread: runs the helper's work, then finish, or fail if it throws.
+  void run_helper(const std::function<void()>& work);
   // Helper thread: no more jobs. fail: the helper itself threw (rethrown on the transaction's thread).
   void finish();
   void fail(std::exception_ptr e);

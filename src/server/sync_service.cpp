@@ -382,15 +382,7 @@ sync::PushResponse SyncService::push_in_transaction(const User& user, const sync
     };
 
     if (pipelined) {
-      push_helper_.start([&] {
-        try {
-          run_batch();
-        } catch (...) {
-          piped.fail(std::current_exception());
-          return;
-        }
-        piped.finish();
-      });
+      push_helper_.start([&] { piped.run_helper(run_batch); });
       piped.serve();  // returns once the helper has finished and every job has run (or been skipped)
       push_helper_.join();
       piped.rethrow_error();

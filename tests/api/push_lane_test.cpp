@@ -18,15 +18,7 @@ namespace {
 // Runs `helper` on its own thread against the lane while this thread serves, as a push does.
 template <class F>
 void run(PipelinedLane& lane, F helper, std::atomic<bool>* wait_for = nullptr) {
-  std::thread t([&] {
-    try {
-      helper();
-    } catch (...) {
-      lane.fail(std::current_exception());
-      return;
-    }
-    lane.finish();
-  });
+  std::thread t([&] { lane.run_helper(helper); });
   if (wait_for) {
     // Let the helper queue everything first, so the serve below finds writes and a call together.
     while (!wait_for->load()) std::this_thread::yield();
