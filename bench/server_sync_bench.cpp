@@ -7,7 +7,9 @@
 //                           [pace ms=100] [paced pulls each=20]
 // The server binary is found next to this build (../src/server/closeloop-server) or given as argv[1];
 // it runs with its default worker threads unless BENCH_SERVER_THREADS is set. BENCH_ATTACH_PORT (and
-// BENCH_ATTACH_PID) drive a server started by hand instead, e.g. under valgrind --tool=callgrind.
+// BENCH_ATTACH_PID) drive a server started by hand instead, e.g. under valgrind --tool=callgrind;
+// BENCH_SERVER_ARGS adds flags to the spawned server (e.g. "--push-pipeline-min 0": one thread).
+// Last, the paced pulls run again while the device pushes (mixed load).
 // A plain-socket HTTP/1.1 client keeps the bench free of extra dependencies.
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -191,6 +193,19 @@ int main(int argc, char** argv) {
   } else {
     std::vector<std::string> args = {server, "serve", "--port", std::to_string(port), "--data", data, "--fast-hash"};
     if (!threads.empty()) args.insert(args.end(), {"--threads", threads});
+    // BENCH_SERVER_ARGS: more flags for the server, split at spaces (e.g. "--push-pipeline-min 0").
+    if (const char* extra = std::getenv("BENCH_SERVER_ARGS")) {
+      std::string word;
+      for (const char* c = extra;; ++c) {
+        if (*c == ' ' || *c == '\0') {
+          if (!word.empty()) args.push_back(word);
+          word.clear();
+          if (!*c) break;
+        } else {
+          word.push_back(*c);
+        }
+      }
+    }
     std::vector<char*> argvv;
     for (auto& a : args) argvv.push_back(a.data());
     argvv.push_back(nullptr);
@@ -249,32 +264,41 @@ int main(int argc, char** argv) {
       }
       if (ok != 50) { std::fprintf(stderr, "setup push: %d of 50 applied (%d) %s\n", ok, st, body.substr(0, 400).c_str()); rc = 1; }
     }
-    std::vector<double> rates, batch_ms;
-    std::int64_t applied = 0;
-    std::string last_body;
-    const double cpu0 = cpu_ms(pid);
-    for (int b = 0; b < push_batches && rc == 0; ++b) {
-      json ms = json::array();
-      for (int i = 0; i < 500; ++i) {
-        const std::string cid = "bc" + std::to_string((b * 500 + i) % 50);
-        if (i % 5 == 4)
-          ms.push_back({{"mid", mid++}, {"name", "customer.update"}, {"args", {{"id", cid}, {"set", {{"address", "西湖区 " + std::to_string(b * 500 + i)}}}}}, {"base_version", 1}});
-        else
-          ms.push_back({{"mid", mid++}, {"name", "activity.log"},
-                        {"args", {{"activity", {{"id", "ba" + std::to_string(b) + "-" + std::to_string(i)}, {"kind", "call"}, {"customer_id", cid}, {"summary", "电话跟进：确认需求与预算"}}}}}});
+    // Pushes `batches` batches of 500 (80 % activity.log, 20 % customer.update) from the one device;
+    // batch numbers go on from `first` so every activity id is new.
+    struct PushRun { std::vector<double> rates, batch_ms; std::int64_t applied = 0; std::string last_body; };
+    auto run_pushes = [&](int first, int batches) {
+      PushRun out;
+      for (int b = first; b < first + batches && rc == 0; ++b) {
+        json ms = json::array();
+        for (int i = 0; i < 500; ++i) {
+          const std::string cid = "bc" + std::to_string((b * 500 + i) % 50);
+          if (i % 5 == 4)
+            ms.push_back({{"mid", mid++}, {"name", "customer.update"}, {"args", {{"id", cid}, {"set", {{"address", "西湖区 " + std::to_string(b * 500 + i)}}}}}, {"base_version", 1}});
+          else
+            ms.push_back({{"mid", mid++}, {"name", "activity.log"},
+                          {"args", {{"activity", {{"id", "ba" + std::to_string(b) + "-" + std::to_string(i)}, {"kind", "call"}, {"customer_id", cid}, {"summary", "电话跟进：确认需求与预算"}}}}}});
+        }
+        const std::string body = json{{"client_id", client}, {"schema_version", 1}, {"mutations", ms}}.dump();
+        auto t0 = Clock::now();
+        auto [st, resp] = c.request("POST", "/api/v1/sync/push", token, body);
+        const double ms_taken = ms_since(t0);
+        if (st != 200) { std::fprintf(stderr, "push failed: %d %s\n", st, resp.substr(0, 300).c_str()); rc = 1; break; }
+        auto j = json::parse(resp);
+        for (const auto& r : j["results"]) out.applied += r["status"] == "applied";
+        out.batch_ms.push_back(ms_taken);
+        out.rates.push_back(500.0 / (ms_taken / 1000.0));
+        out.last_body = body;
       }
-      const std::string body = json{{"client_id", client}, {"schema_version", 1}, {"mutations", ms}}.dump();
-      auto t0 = Clock::now();
-      auto [st, resp] = c.request("POST", "/api/v1/sync/push", token, body);
-      const double ms_taken = ms_since(t0);
-      if (st != 200) { std::fprintf(stderr, "push failed: %d %s\n", st, resp.substr(0, 300).c_str()); rc = 1; break; }
-      auto j = json::parse(resp);
-      for (const auto& r : j["results"]) applied += r["status"] == "applied";
-      batch_ms.push_back(ms_taken);
-      rates.push_back(500.0 / (ms_taken / 1000.0));
-      last_body = body;
-    }
+      return out;
+    };
+    const double cpu0 = cpu_ms(pid);
+    PushRun pushed = run_pushes(0, push_batches);
     const double push_cpu = cpu_ms(pid) - cpu0;
+    const auto& rates = pushed.rates;
+    const auto& batch_ms = pushed.batch_ms;
+    const std::int64_t applied = pushed.applied;
+    const std::string& last_body = pushed.last_body;
     if (rc == 0 && push_batches > 0) {
       std::printf("push: %d batches x 500 mutations (80%% activity.log, 20%% customer.update), %lld of %d applied\n", push_batches,
                   static_cast<long long>(applied), push_batches * 500);
@@ -367,6 +391,21 @@ int main(int argc, char** argv) {
                     pull_clients, pace_ms, pull_clients * 1000.0 / pace_ms, paced_pulls, paced.lat.size(), paced.errors,
                     paced.lat.empty() ? 0.0 : paced.cpu_ms / static_cast<double>(paced.lat.size()));
         std::printf("pull paced: latency %s  [target p99 <= 20 ms]\n", percentiles_text(paced.lat).c_str());
+      }
+      // ---- 3. both at once: the paced pulls while the device pushes batches of 500 -------------------
+      // A push holds the write transaction and (pipelined) both cores for a few milliseconds; this is what
+      // the tablets pulling meanwhile see, and what the pulls cost the push.
+      if (pace_ms > 0 && push_batches > 0 && rc == 0) {
+        PullRun during;
+        std::thread pulls([&] { during = run_pulls(paced_pulls, pace_ms); });
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        const PushRun mixed = run_pushes(push_batches + 1, push_batches);
+        pulls.join();
+        std::printf("mixed: %d batches x 500 pushed while %d connections pull once per %.0f ms: push median %.0f mutations/s "
+                    "(p10 %.0f, p90 %.0f); pull latency %s, %d errors\n",
+                    static_cast<int>(mixed.rates.size()), pull_clients, pace_ms, percentile(mixed.rates, 0.5),
+                    percentile(mixed.rates, 0.1), percentile(mixed.rates, 0.9), percentiles_text(during.lat).c_str(),
+                    during.errors);
       }
     }
   }
