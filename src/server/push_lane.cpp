@@ -133,7 +133,8 @@ HelperThread::~HelperThread() {
 
 void HelperThread::start(std::function<void()> task) {
   {
-    std::lock_guard lock(mutex_);
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return !busy_; });  // one task at a time
     if (!thread_.joinable()) thread_ = std::thread([this] { loop(); });
     task_ = std::move(task);
     busy_ = true;

@@ -80,10 +80,10 @@ class PipelinedLane final : public PushLane {
 };
 
 // The long-lived thread a service runs its pipelined pushes' rules on, one push at a time (pushes are
-// serialised by the write transaction anyway). A thread made for each push was much slower on the
-// wall clock for the same instructions (bench/server_sync_bench.cpp, 6 interleaved pairs: median
-// 67.5k against 87k mutations/s): a new thread's creation, cold stack and allocator cache, and where
-// the scheduler first puts it, cost more than a wake-up of this one.
+// serialised by the write transaction anyway; start waits for the previous task if one still runs). A
+// thread made for each push was much slower on the wall clock (bench/server_sync_bench.cpp, 6
+// interleaved pairs: median 67.5k against 87k mutations/s) for about the same instructions
+// (callgrind): what it cost was making and first running a thread, not the work.
 class HelperThread {
  public:
   HelperThread() = default;

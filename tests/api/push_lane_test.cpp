@@ -93,3 +93,24 @@ TEST_CASE("a job that stops the lane skips the rest; a helper that throws ends t
   CHECK(failing.stopped());
   CHECK_THROWS_WITH_AS(failing.rethrow_error(), "rules broke", std::logic_error);
 }
+
+TEST_CASE("the helper thread runs one task at a time, always on the same thread, never on the caller's") {
+  cl::server::HelperThread helper;
+  std::vector<std::thread::id> ran_on;
+  int finished = 0;
+  for (int i = 0; i < 5; ++i) {
+    helper.start([&] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+      ran_on.push_back(std::this_thread::get_id());
+      ++finished;
+    });
+    if (i % 2 == 0) helper.join();  // the others: the next start waits for the running task itself
+  }
+  helper.join();
+  CHECK(finished == 5);
+  REQUIRE(ran_on.size() == 5);
+  for (const auto& id : ran_on) {
+    CHECK(id == ran_on[0]);
+    CHECK(id != std::this_thread::get_id());
+  }
+}
